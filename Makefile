@@ -1,0 +1,45 @@
+# coprodkg — the two commands: `make demo` and `make test`. Everything else is a step of those.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DEMO_HTML ?= coprodkg-explorer.html
+
+.PHONY: demo test check lint typecheck pytest system-deps bench clean
+
+## make demo: set up a virtualenv, then describe the bundled graph, answer a named query, write the explorer
+demo: $(VENV)/.stamp-base
+	$(BIN)/coprodkg info
+	$(BIN)/coprodkg query themes
+
+## make test: install what the tests need (Debian packages, Python packages), then run every check
+test: system-deps $(VENV)/.stamp-test check
+
+check: lint typecheck pytest
+
+lint: $(VENV)/.stamp-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(VENV)/.stamp-test
+	$(BIN)/mypy
+
+pytest: $(VENV)/.stamp-test
+	$(BIN)/python -m pytest
+
+system-deps:
+	bash scripts/install-system-deps.sh
+
+$(VENV)/.stamp-base: pyproject.toml
+	bash scripts/make-venv.sh "$(PYTHON)" "$(VENV)"
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-base
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+bench: $(VENV)/.stamp-test
+	$(BIN)/python bench/bench_engine.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache $(DEMO_HTML)

@@ -1,0 +1,5 @@
+"""``python -m coprodkg``."""
+
+from coprodkg.cli import main
+
+main()

@@ -1,0 +1,388 @@
+"""The ``coprodkg`` command line: options in, one library call, a rendering out, an exit code.
+
+Library errors (:class:`~coprodkg.errors.CoprodkgError`) and usage errors become one line on
+stderr and exit status 2; anything else is a bug and keeps its traceback. Heavy libraries are
+imported inside the commands, so ``coprodkg --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+from .choices import ExportFormat, OutputFormat, ReportFormat
+
+if TYPE_CHECKING:
+    from .engine import Engine, KnowledgeGraph
+
+__all__ = ["app", "main"]
+
+PROG = "coprodkg"
+
+
+class _OneLineErrors(TyperGroup):
+    """Print user and usage errors as one line and exit 2, whoever calls the app."""
+
+    def main(self, args: Sequence[str] | None = None, *a: Any, standalone_mode: bool = True, **kw: Any) -> Any:
+        from .errors import CoprodkgError
+
+        try:
+            code = super().main(args, *a, standalone_mode=False, **kw)
+        except CoprodkgError as error:
+            _fail(str(error))
+        except Exception as error:
+            if not (hasattr(error, "format_message") and hasattr(error, "exit_code")):
+                raise
+            message = " ".join(error.format_message().split())
+            ctx = getattr(error, "ctx", None)
+            hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+            _fail(message + hint, error.exit_code)
+        except typer.Abort:
+            _fail("aborted", 1)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+app = typer.Typer(
+    cls=_OneLineErrors,
+    name=PROG,
+    help="A knowledge graph of how research evidence is co-produced with local government: "
+    "query it with SPARQL, explore it, extend it with your own Turtle files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+# ---- the options every graph-reading command shares --------------------------------------------
+
+SourcesOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--source",
+        "-s",
+        help="An RDF file or folder (searched recursively) to add to the graph; repeatable. "
+        "Formats by extension: .ttl .nt .nq .trig .jsonld .rdf .owl .xml",
+        show_default=False,
+    ),
+]
+NoBundledOpt = Annotated[
+    bool, typer.Option("--no-bundled", help="Leave out the bundled graph of the study; use only --source files.")
+]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="Read the graph from this on-disk store (filled by `coprodkg load --store DIR`) instead of parsing files.",
+        show_default=False,
+    ),
+]
+
+
+@dataclass
+class GraphOptions:
+    """Where the graph comes from; set before the command, after it, or both."""
+
+    sources: list[Path] = field(default_factory=list)
+    bundled: bool = True
+    store: Path | None = None
+
+    def merged(self, sources: list[Path] | None, no_bundled: bool, store: Path | None) -> GraphOptions:
+        """These options with a command's own added."""
+        return GraphOptions(
+            [*self.sources, *(sources or [])], self.bundled and not no_bundled, store or self.store
+        )
+
+
+def _progress() -> Callable[[int, int, Path], None] | None:
+    """Progress on stderr for loads that take more than a second, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    start = time.monotonic()
+
+    def report(done: int, total: int, path: Path) -> None:
+        if time.monotonic() - start > 1.0:
+            end = "\n" if done == total else ""
+            print(f"\rloading {done}/{total} files ({path.name})\033[K", end=end, file=sys.stderr, flush=True)
+
+    return report
+
+
+def _options(ctx: typer.Context, sources: list[Path] | None, no_bundled: bool, store: Path | None) -> GraphOptions:
+    base = ctx.obj if isinstance(ctx.obj, GraphOptions) else GraphOptions()
+    return base.merged(sources, no_bundled, store)
+
+
+def open_graph(opts: GraphOptions) -> KnowledgeGraph:
+    """Load the embedded graph these options describe."""
+    from .engine import load_graph
+
+    return load_graph(opts.sources, bundled=opts.bundled, store=opts.store, progress=_progress())
+
+
+def open_engine(opts: GraphOptions) -> Engine:
+    """The engine these options describe."""
+    return open_graph(opts)
+
+
+def _write(text: str | bytes, output: Path | None, opts: GraphOptions | None = None) -> None:
+    """Write to ``output`` (never over a source file), or to stdout."""
+    from .errors import OutputError
+
+    if output is None:
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+            sys.stdout.flush()
+        else:
+            sys.stdout.write(text)
+        return
+    if opts is not None:
+        from .sources import collect_sources
+
+        if output.exists() and output.resolve() in collect_sources(opts.sources):
+            raise OutputError(f"refusing to overwrite the source file {output}: choose another --output")
+    if output.is_dir():
+        raise OutputError(f"--output {output} is a folder: give a file name")
+    try:
+        if isinstance(text, bytes):
+            output.write_bytes(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise OutputError(f"cannot write {output}: {error.strerror or error}") from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"{PROG} {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    source: SourcesOpt = None,
+    no_bundled: NoBundledOpt = False,
+    store: StoreOpt = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Options given before the command apply to it too."""
+    ctx.obj = GraphOptions(list(source or []), not no_bundled, store)
+
+
+# ---- commands --------------------------------------------------------------------------------
+
+
+@app.command()
+def info(
+    ctx: typer.Context,
+    source: SourcesOpt = None,
+    no_bundled: NoBundledOpt = False,
+    store: StoreOpt = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
+) -> None:
+    """Summarise the graph: triples, instances per class, the files loaded, the prefixes."""
+    from .describe import graph_info
+    from .reports import render_info, to_json
+
+    summary = graph_info(open_engine(_options(ctx, source, no_bundled, store)))
+    _write(to_json(summary) if fmt is ReportFormat.JSON else render_info(summary), None)
+
+
+@app.command()
+def query(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None,
+        typer.Argument(help="A named query (see `coprodkg queries`) or a .rq file.", show_default=False),
+    ] = None,
+    sparql: Annotated[
+        str | None, typer.Option("--sparql", "-e", help="SPARQL text to run instead of a named query.")
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            help="NAME=VALUE: bind ?NAME to a term — a CURIE (cpkid:theme-4), <IRI>, number or "
+            '"literal"; repeatable. Bound as a variable, never pasted into the query.',
+        ),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="SELECT: table (default), csv, tsv, json, md. ASK: table (true/false) or json. "
+            "CONSTRUCT/DESCRIBE: turtle (default), nt, jsonld.",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    update: Annotated[
+        bool,
+        typer.Option("--update", help="Allow SPARQL Update; it changes the loaded graph (or --store), never your files."),
+    ] = False,
+    source: SourcesOpt = None,
+    no_bundled: NoBundledOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Run a named query, a .rq file or inline SPARQL (-e) and print the answer."""
+    from .catalogue import parse_assignments, resolve_query
+    from .errors import QueryError
+    from .results import render_result
+
+    if (name is None) == (sparql is None):
+        raise QueryError("give a query name or .rq file, or SPARQL text with -e (one of them)")
+    given = parse_assignments(param or [])
+    if sparql is not None:
+        from .namespaces import parse_term
+
+        text, bindings = sparql, {k: parse_term(v) for k, v in given.items()}
+    else:
+        assert name is not None
+        named = resolve_query(name)
+        text, bindings = named.text, named.bindings(given)
+    opts = _options(ctx, source, no_bundled, store)
+    engine = open_engine(opts)
+    if update:
+        result = engine.query(text, bindings, allow_update=True)  # type: ignore[call-arg]
+    else:
+        result = engine.query(text, bindings)
+    _write(render_result(result, fmt), output, opts)
+
+
+@app.command()
+def queries(
+    name: Annotated[str | None, typer.Argument(help="Show this query in full.", show_default=False)] = None,
+) -> None:
+    """List the catalogue of named queries, or show one with its parameters and SPARQL."""
+    from .catalogue import find_query, list_queries
+    from .reports import render_catalogue, render_named_query
+
+    _write(render_named_query(find_query(name)) if name else render_catalogue(list_queries()), None)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    source: SourcesOpt = None,
+    no_bundled: NoBundledOpt = False,
+    store: StoreOpt = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
+) -> None:
+    """Check the sources: they parse, pass the SHACL shapes, and every term of ours has a label,
+    a definition and a definition site, with no duplicate labels. Exit 0 clean, 1 findings, 2 error."""
+    from .reports import render_report, to_json
+    from .validation import validate_sources
+
+    opts = _options(ctx, source, no_bundled, store)
+    report = validate_sources(opts.sources, bundled=opts.bundled, store=opts.store)
+    if fmt is ReportFormat.JSON:
+        data = {"conforms": report.conforms, "files": report.files, "findings": [f.as_dict() for f in report.findings]}
+        _write(to_json(data), None)
+    else:
+        _write(render_report(report), None)
+    raise typer.Exit(0 if report.conforms else 1)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    term: Annotated[str, typer.Argument(help="A CURIE (cpkid:theme-4), an <IRI> or a label (any case).")],
+    source: SourcesOpt = None,
+    no_bundled: NoBundledOpt = False,
+    store: StoreOpt = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
+) -> None:
+    """Show everything about one resource: types, labels, definition, relations both ways, and the
+    sources and status of the claims it takes part in."""
+    from .describe import describe, resolve_term
+    from .reports import render_description, to_json
+
+    engine = open_engine(_options(ctx, source, no_bundled, store))
+    found = describe(engine, resolve_term(engine, term))
+    _write(to_json(found) if fmt is ReportFormat.JSON else render_description(found), None)
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Words to find in labels, alternative labels and definitions.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 20,
+    source: SourcesOpt = None,
+    no_bundled: NoBundledOpt = False,
+    store: StoreOpt = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
+) -> None:
+    """Find resources by label, alternative label or definition (ignoring case and accents), best first."""
+    from .describe import search as run_search
+    from .reports import render_hits, to_json
+
+    hits = run_search(open_engine(_options(ctx, source, no_bundled, store)), text, limit)
+    _write(to_json([h.__dict__ for h in hits]) if fmt is ReportFormat.JSON else render_hits(hits), None)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="ttl, nt, jsonld (files merged) or trig, nq (one graph per file).")
+    ] = ExportFormat.TTL,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    source: SourcesOpt = None,
+    no_bundled: NoBundledOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Write the loaded graph in an RDF format."""
+    from .engine import serialize_graph
+
+    opts = _options(ctx, source, no_bundled, store)
+    _write(serialize_graph(open_graph(opts), fmt.value), output, opts)
+
+
+@app.command()
+def load(
+    ctx: typer.Context,
+    sources: Annotated[
+        list[Path] | None, typer.Argument(help="RDF files or folders to add.", show_default=False)
+    ] = None,
+    store: Annotated[Path, typer.Option("--store", help="The on-disk store to fill (created if missing).")] = ...,  # type: ignore[assignment]
+    replace: Annotated[bool, typer.Option("--replace", help="Empty the store first instead of adding to it.")] = False,
+    source: SourcesOpt = None,
+    no_bundled: NoBundledOpt = False,
+) -> None:
+    """Fill an on-disk store with the bundled graph and your files, so later commands parse nothing."""
+    from .engine import fill_store
+    from .reports import render_table
+
+    opts = _options(ctx, [*(sources or []), *(source or [])], no_bundled, None)
+    start = time.monotonic()
+    kg = fill_store(store, opts.sources, bundled=opts.bundled, replace=replace, progress=_progress())
+    rows = [[str(f.triples), str(f.path)] for f in kg.files()]
+    print(render_table(["triples", "file"], rows), file=sys.stderr)
+    print(f"{len(kg)} triples in {store} ({time.monotonic() - start:.1f} s)", file=sys.stderr)
+    kg.close()
+
+
+def main() -> None:
+    """The console script."""
+    app(prog_name=PROG)

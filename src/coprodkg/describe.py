@@ -1,0 +1,336 @@
+"""What the graph holds, described through SPARQL alone: ``info``, ``show`` and ``search``.
+
+Everything here goes through :meth:`Engine.query`, so it works the same on the embedded engine
+and on a remote endpoint.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from .engine import Engine
+from .errors import TermError
+from .namespaces import PREFIXES, parse_term, shorten
+from .sources import graph_path
+
+__all__ = [
+    "Claim",
+    "Description",
+    "GraphInfo",
+    "Hit",
+    "Relation",
+    "describe",
+    "graph_info",
+    "label_pattern",
+    "resolve_term",
+    "search",
+]
+
+LABEL_PROPERTIES = ("skos:prefLabel", "rdfs:label", "foaf:name", "dct:title")
+DEFINITION_PROPERTIES = ("skos:definition", "dct:description", "rdfs:comment")
+def _expand(curie: str) -> str:
+    prefix, local = curie.split(":", 1)
+    return PREFIXES[prefix] + local
+
+
+_LABEL_IRIS = tuple(_expand(c) for c in LABEL_PROPERTIES)
+_DEFINITION_IRIS = tuple(_expand(c) for c in DEFINITION_PROPERTIES)
+_ALT_LABEL = _expand("skos:altLabel")
+
+
+def label_pattern(var: str, out: str) -> str:
+    """SPARQL that binds ``?out`` to ``?var``'s preferred label, when it has one."""
+    parts = [f"OPTIONAL {{ ?{var} {p} ?{out}_{i} }}" for i, p in enumerate(LABEL_PROPERTIES)]
+    coalesce = ", ".join(f"?{out}_{i}" for i in range(len(LABEL_PROPERTIES)))
+    return " ".join(parts) + f" BIND(COALESCE({coalesce}) AS ?{out})"
+
+
+def _text(term: Node | None) -> str:
+    return "" if term is None else str(term)
+
+
+@dataclass(frozen=True)
+class GraphInfo:
+    """The numbers ``coprodkg info`` prints."""
+
+    triples: int
+    classes: tuple[tuple[str, str, int], ...]
+    graphs: tuple[tuple[str, int], ...]
+    prefixes: tuple[tuple[str, str], ...]
+
+
+def graph_info(engine: Engine) -> GraphInfo:
+    """Triples, instances per class, the files (named graphs) and the prefixes."""
+    total = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
+    classes = engine.query(
+        "SELECT ?class (SAMPLE(?label) AS ?l) (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class . "
+        + label_pattern("class", "label")
+        + " } GROUP BY ?class ORDER BY DESC(?n) ?class"
+    )
+    return GraphInfo(
+        triples=int(_text(total) or 0),
+        classes=tuple(
+            (str(c), _text(label), int(_text(n))) for c, label, n in classes.rows if isinstance(c, URIRef)
+        ),
+        graphs=tuple(engine.graphs()),
+        prefixes=tuple(PREFIXES.items()),
+    )
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One edge of a resource: the property and the resource or value at the other end."""
+
+    predicate: str
+    predicate_label: str
+    other: Node
+    other_label: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A sourced claim the resource takes part in."""
+
+    claim: Node
+    statement: str
+    status: str
+    sources: tuple[str, ...]
+    section: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Description:
+    """Everything ``coprodkg show`` prints about one resource."""
+
+    iri: str
+    label: str
+    alt_labels: tuple[str, ...]
+    definition: str
+    types: tuple[tuple[str, str], ...]
+    outgoing: tuple[Relation, ...]
+    incoming: tuple[Relation, ...]
+    status: str
+    sources: tuple[str, ...]
+    claims: tuple[Claim, ...]
+    files: tuple[str, ...]
+
+
+def _iri_exists(engine: Engine, iri: URIRef) -> bool:
+    answer = engine.query("ASK { { ?x ?p ?o } UNION { ?s ?p ?x } UNION { ?s ?x ?o } }", {"x": iri})
+    return bool(answer.boolean)
+
+
+def resolve_term(engine: Engine, text: str) -> URIRef:
+    """The resource a user means: a CURIE, an ``<IRI>`` or a label (case-insensitive)."""
+    term = parse_term(text)
+    if isinstance(term, URIRef):
+        if not _iri_exists(engine, term):
+            raise TermError(f"nothing in the graph is called {text}")
+        return term
+    wanted = _fold(text)
+    labels = engine.query(
+        "SELECT DISTINCT ?s ?l WHERE { VALUES ?p { "
+        + " ".join(LABEL_PROPERTIES + ("skos:altLabel",))
+        + " } ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l)) }"
+    )
+    matches = sorted({str(s) for s, label in labels.rows if label is not None and _fold(str(label)) == wanted})
+    if len(matches) == 1:
+        return URIRef(matches[0])
+    if not matches:
+        close = [h.label for h in search(engine, text, limit=3)]
+        hint = f" (close: {'; '.join(close)})" if close else ""
+        raise TermError(f"no resource is labelled {text!r}{hint}; try `coprodkg search`")
+    raise TermError(f"{text!r} is ambiguous: it could be {', '.join(shorten(m) for m in matches)}")
+
+
+def _relations(engine: Engine, iri: URIRef, incoming: bool) -> tuple[Relation, ...]:
+    edge = "?other ?p ?x" if incoming else "?x ?p ?other"
+    rows = engine.query(
+        f"SELECT ?p ?other (SAMPLE(?pl) AS ?plabel) (SAMPLE(?ol) AS ?olabel) WHERE {{ {edge} . "
+        + label_pattern("p", "pl")
+        + " "
+        + label_pattern("other", "ol")
+        + " } GROUP BY ?p ?other ORDER BY ?p ?other",
+        {"x": iri},
+    ).rows
+    skip = {PREFIXES["rdf"] + "type", *_LABEL_IRIS, *_DEFINITION_IRIS, _ALT_LABEL}
+    hidden_incoming = {PREFIXES["rdf"] + "subject", PREFIXES["rdf"] + "object"}
+    out = []
+    for p, other, plabel, olabel in rows:
+        if other is None or p is None or (not incoming and str(p) in skip):
+            continue
+        if incoming and str(p) in hidden_incoming:
+            continue
+        out.append(Relation(str(p), _text(plabel), other, _text(olabel)))
+    return tuple(out)
+
+
+def _first(engine: Engine, iri: URIRef, properties: tuple[str, ...]) -> list[str]:
+    for prop in properties:
+        values = engine.query(f"SELECT DISTINCT ?v WHERE {{ ?x {prop} ?v }} ORDER BY ?v", {"x": iri}).column("v")
+        if values:
+            return [_text(v) for v in values]
+    return []
+
+
+_CLAIMS = """
+SELECT ?claim ?s ?p ?o (SAMPLE(?stl) AS ?status) (GROUP_CONCAT(DISTINCT ?srcl; separator="; ") AS ?sources)
+       (SAMPLE(?sec) AS ?section) (SAMPLE(?ex) AS ?anchor)
+WHERE {
+  { ?claim rdf:subject ?x } UNION { ?claim rdf:object ?x }
+  ?claim a cpk:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  OPTIONAL { ?claim cpk:status ?st . OPTIONAL { ?st skos:notation ?stn } BIND(COALESCE(STR(?stn), STR(?st)) AS ?stl) }
+  OPTIONAL { ?claim prov:wasDerivedFrom ?src . OPTIONAL { ?src skos:notation ?srcn }
+             LABELS BIND(IF(BOUND(?srcn), CONCAT(STR(?srcn), " ", COALESCE(?sl, "")), COALESCE(?sl, STR(?src))) AS ?srcl) }
+  OPTIONAL { ?claim cpk:section ?sec }
+  OPTIONAL { ?claim cpk:anchor/oa:exact ?ex }
+} GROUP BY ?claim ?s ?p ?o ORDER BY ?p ?claim
+"""
+
+
+def _sources_and_status(engine: Engine, iri: URIRef) -> tuple[str, tuple[str, ...]]:
+    rows = engine.query(
+        "SELECT ?stl ?srcl WHERE { OPTIONAL { ?x cpk:status ?st . OPTIONAL { ?st skos:notation ?n } "
+        "BIND(COALESCE(STR(?n), STR(?st)) AS ?stl) } OPTIONAL { ?x prov:wasDerivedFrom ?src . "
+        "OPTIONAL { ?src skos:notation ?srcn } "
+        + label_pattern("src", "sl")
+        + ' BIND(IF(BOUND(?srcn), CONCAT(STR(?srcn), " ", COALESCE(?sl, "")), COALESCE(?sl, STR(?src))) AS ?srcl) }'
+        " } ORDER BY ?srcl",
+        {"x": iri},
+    ).rows
+    status = next((_text(s) for s, _ in rows if s is not None), "")
+    return status, tuple(dict.fromkeys(_text(src).strip() for _, src in rows if src is not None))
+
+
+def describe(engine: Engine, iri: URIRef) -> Description:
+    """Everything the graph says about one resource, with the sources of its claims."""
+    types = engine.query(
+        "SELECT ?t (SAMPLE(?tl) AS ?label) WHERE { ?x a ?t . " + label_pattern("t", "tl") + " } GROUP BY ?t ORDER BY ?t",
+        {"x": iri},
+    ).rows
+    claims = []
+    for claim, s, p, o, status, sources, section, anchor in engine.query(
+        _CLAIMS.replace("LABELS", label_pattern("src", "sl")), {"x": iri}
+    ).rows:
+        statement = " ".join(_short(t) for t in (s, p, o))
+        claims.append(Claim(claim, statement, _text(status), tuple(_text(sources).split("; ")), _text(section), _text(anchor)))  # type: ignore[arg-type]
+    status, sources = _sources_and_status(engine, iri)
+    files = engine.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?x ?p ?o } } ORDER BY ?g", {"x": iri}).column("g")
+    labels = _first(engine, iri, LABEL_PROPERTIES)
+    return Description(
+        iri=str(iri),
+        label=labels[0] if labels else "",
+        alt_labels=tuple(_first(engine, iri, ("skos:altLabel",))),
+        definition=next(iter(_first(engine, iri, DEFINITION_PROPERTIES)), ""),
+        types=tuple((str(t), _text(label)) for t, label in types if t is not None),
+        outgoing=_relations(engine, iri, incoming=False),
+        incoming=_relations(engine, iri, incoming=True),
+        status=status,
+        sources=sources,
+        claims=tuple(claims),
+        files=tuple(display_graph(_text(g)) for g in files),
+    )
+
+
+def _short(term: Node | None) -> str:
+    if isinstance(term, URIRef):
+        return shorten(str(term))
+    if isinstance(term, Literal):
+        return f'"{term}"'
+    return _text(term)
+
+
+def display_graph(graph: str) -> str:
+    """A named graph as a person reads it: a path relative to here when it is a file."""
+    path = graph_path(graph)
+    if path is None:
+        return graph
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form of a text.
+
+    >>> _fold("Café  Réflexion")
+    'cafe reflexion'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result."""
+
+    iri: str
+    label: str
+    types: tuple[str, ...]
+    score: float
+    matched: str
+
+
+_SEARCH = """
+SELECT ?s ?p ?text (GROUP_CONCAT(DISTINCT ?tl; separator=", ") AS ?types) WHERE {
+  VALUES ?p { PROPS }
+  ?s ?p ?text . FILTER(isIRI(?s) && isLiteral(?text))
+  OPTIONAL { ?s a ?t . TLABEL BIND(COALESCE(?tlabel, STR(?t)) AS ?tl) }
+} GROUP BY ?s ?p ?text
+"""
+
+
+def search(engine: Engine, text: str, limit: int = 20) -> list[Hit]:
+    """Resources whose labels, alternative labels or definitions match ``text``, best first.
+
+    Matching ignores case and accents; every word of ``text`` must occur. Label matches rank
+    above alternative labels, which rank above definitions; whole and leading matches rank higher.
+    """
+    words = _fold(text).split()
+    if not words:
+        return []
+    props = LABEL_PROPERTIES + ("skos:altLabel",) + DEFINITION_PROPERTIES
+    rows = engine.query(
+        _SEARCH.replace("PROPS", " ".join(props)).replace("TLABEL", label_pattern("t", "tlabel"))
+    ).rows
+    weights = {**dict.fromkeys(_LABEL_IRIS, 3.0), _ALT_LABEL: 2.0, **dict.fromkeys(_DEFINITION_IRIS, 1.0)}
+    best: dict[str, Hit] = {}
+    labels: dict[str, tuple[int, str]] = {}
+    for s, p, value, types in rows:
+        iri, prop, content = str(s), str(p), _text(value)
+        if prop in _LABEL_IRIS:
+            labels[iri] = min(labels.get(iri, (len(_LABEL_IRIS), "")), (_LABEL_IRIS.index(prop), content))
+        score = _score(_fold(content), words, weights.get(prop, 1.0))
+        if score and (iri not in best or score > best[iri].score):
+            kinds = tuple(shorten(t) if "://" in t else t for t in _text(types).split(", ") if t)
+            best[iri] = Hit(iri, "", kinds, score, content)
+    hits = [
+        Hit(h.iri, labels.get(h.iri, (0, shorten(h.iri)))[1], h.types, h.score, h.matched) for h in best.values()
+    ]
+    hits.sort(key=lambda h: (-h.score, _fold(h.label), h.iri))
+    return hits[:limit]
+
+
+def _score(folded: str, words: list[str], weight: float) -> float:
+    if not all(w in folded for w in words):
+        return 0.0
+    phrase = " ".join(words)
+    bonus = 1.0
+    if folded == phrase:
+        bonus = 4.0
+    elif folded.startswith(phrase):
+        bonus = 2.5
+    elif re.search(rf"\b{re.escape(phrase)}\b", folded):
+        bonus = 2.0
+    elif phrase in folded:
+        bonus = 1.5
+    return weight * bonus

@@ -1,0 +1,162 @@
+"""Prefixes, CURIEs and RDF terms as users type them.
+
+The same prefix table serves parsing (``cpk:Theme`` on the command line), printing (CURIEs in
+tables) and SPARQL (``PREFIX`` lines added to a query that lacks them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import TermError
+
+__all__ = [
+    "CPK",
+    "CPKID",
+    "OURS",
+    "PREFIXES",
+    "format_term",
+    "parse_term",
+    "shorten",
+    "with_prefixes",
+]
+
+CPK = "https://w3id.org/coprodkg/ns#"
+CPKID = "https://w3id.org/coprodkg/id/"
+OURS = (CPK, CPKID)
+
+PREFIXES: Mapping[str, str] = {
+    "cpk": CPK,
+    "cpkid": CPKID,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "fabio": "http://purl.org/spar/fabio/",
+    "cito": "http://purl.org/spar/cito/",
+    "bibo": "http://purl.org/ontology/bibo/",
+    "oa": "http://www.w3.org/ns/oa#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "schema": "https://schema.org/",
+}
+
+_CURIE = re.compile(r"^([A-Za-z][\w.-]*)?:([^\s<>\"{}|\\^`]*)$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NOT_CODE = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
+_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+
+
+def parse_term(text: str, prefixes: Mapping[str, str] = PREFIXES) -> Node:
+    """Read an RDF term as a user types it: ``<IRI>``, a CURIE, a number or a literal.
+
+    A quoted string may carry a language tag or a datatype; anything else that is not a CURIE
+    of a known prefix is a plain string literal.
+
+    >>> parse_term("cpk:Theme")
+    rdflib.term.URIRef('https://w3id.org/coprodkg/ns#Theme')
+    >>> parse_term("<https://example.org/x>")
+    rdflib.term.URIRef('https://example.org/x')
+    >>> parse_term("54").toPython()
+    54
+    >>> parse_term('"barrier"@en').language
+    'en'
+    """
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        iri = text[1:-1]
+        if not iri or re.search(r"[\s<>\"{}|\\^`]", iri):
+            raise TermError(f"not a valid IRI: {text}")
+        return URIRef(iri)
+    if text.startswith('"'):
+        return _parse_quoted(text, prefixes)
+    match = _CURIE.match(text)
+    if match and (match.group(1) or "") in prefixes:
+        return URIRef(prefixes[match.group(1) or ""] + match.group(2))
+    if _NUMBER.match(text):
+        return Literal(text, datatype=_XSD_INTEGER if re.fullmatch(r"[+-]?\d+", text) else _XSD_DECIMAL)
+    if text in ("true", "false"):
+        return Literal(text == "true")
+    return Literal(text)
+
+
+_XSD_INTEGER = URIRef(PREFIXES["xsd"] + "integer")
+_XSD_DECIMAL = URIRef(PREFIXES["xsd"] + "decimal")
+
+
+def _parse_quoted(text: str, prefixes: Mapping[str, str]) -> Literal:
+    end = text.rfind('"')
+    if end <= 0:
+        raise TermError(f"unterminated quoted literal: {text}")
+    value, rest = text[1:end], text[end + 1 :]
+    if not rest:
+        return Literal(value)
+    if rest.startswith("@") and re.fullmatch(r"@[A-Za-z]+(-[A-Za-z0-9]+)*", rest):
+        return Literal(value, lang=rest[1:])
+    if rest.startswith("^^"):
+        datatype = parse_term(rest[2:], prefixes)
+        if isinstance(datatype, URIRef):
+            return Literal(value, datatype=datatype)
+    raise TermError(f"cannot read the literal {text}: expected \"text\", \"text\"@lang or \"text\"^^type")
+
+
+def shorten(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """An IRI as a CURIE when a known prefix covers it, else ``<IRI>``.
+
+    >>> shorten("https://w3id.org/coprodkg/id/theme-1")
+    'cpkid:theme-1'
+    >>> shorten("https://example.org/x")
+    '<https://example.org/x>'
+    """
+    best = ""
+    for prefix, namespace in prefixes.items():
+        if iri.startswith(namespace) and len(namespace) > len(prefixes.get(best, "")):
+            local = iri[len(namespace) :]
+            if re.fullmatch(r"[\w.-]*", local) and not local.endswith("."):
+                best = prefix
+    if best:
+        return f"{best}:{iri[len(prefixes[best]) :]}"
+    return f"<{iri}>"
+
+
+def format_term(term: Node | None, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """A term for reading: CURIEs for IRIs, bare text for literals, ``_:id`` for blank nodes.
+
+    >>> format_term(URIRef("https://w3id.org/coprodkg/ns#Theme"))
+    'cpk:Theme'
+    >>> format_term(Literal("hello", lang="en"))
+    'hello'
+    >>> format_term(None)
+    ''
+    """
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return shorten(str(term), prefixes)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def with_prefixes(sparql: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """Prepend ``PREFIX`` lines for the known prefixes a query uses but does not declare.
+
+    >>> with_prefixes("SELECT * WHERE { ?t a cpk:Theme }").splitlines()[0]
+    'PREFIX cpk: <https://w3id.org/coprodkg/ns#>'
+    """
+    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(sparql)}
+    code = _NOT_CODE.sub(" ", sparql)
+    lines = [
+        f"PREFIX {prefix}: <{namespace}>"
+        for prefix, namespace in prefixes.items()
+        if prefix not in declared and re.search(rf"(?<![\w.-]){re.escape(prefix)}:", code)
+    ]
+    return "\n".join([*lines, sparql]) if lines else sparql
