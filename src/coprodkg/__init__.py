@@ -15,25 +15,42 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "CoprodkgError",
-    "KnowledgeGraph",
-    "Result",
-    "__version__",
-    "load_graph",
-]
-
-if TYPE_CHECKING:
-    from .engine import KnowledgeGraph, load_graph
-    from .errors import CoprodkgError
-    from .results import Result
-
 _LAZY = {
+    # loading and querying
     "KnowledgeGraph": "engine",
     "load_graph": "engine",
-    "CoprodkgError": "errors",
+    "fill_store": "engine",
     "Result": "results",
+    "render_result": "results",
+    "NamedQuery": "catalogue",
+    "find_query": "catalogue",
+    "list_queries": "catalogue",
+    # describing and checking
+    "describe": "describe",
+    "resolve_term": "describe",
+    "search": "describe",
+    "graph_info": "describe",
+    "validate_sources": "validation",
+    "validate_graph": "validation",
+    # errors
+    "CoprodkgError": "errors",
+    # the network view and its analysis
+    "project": "projection",
+    "analyse": "analysis",
+    "shortest_paths": "analysis",
+    "neighbours": "analysis",
+    "write_network": "analysis",
+    # the HTML explorer
+    "render_html": "viz",
+    "write_html": "viz",
+    "display_explorer": "viz",
+    # remote stores
+    "RemoteGraph": "remote",
+    "push_graph": "remote",
+    "pull_graph": "remote",
 }
+
+__all__ = sorted(["__version__", *_LAZY])
 
 
 def __getattr__(name: str) -> Any:
