@@ -42,6 +42,8 @@ def _expand(curie: str) -> str:
 _LABEL_IRIS = tuple(_expand(c) for c in LABEL_PROPERTIES)
 _DEFINITION_IRIS = tuple(_expand(c) for c in DEFINITION_PROPERTIES)
 _ALT_LABEL = _expand("skos:altLabel")
+_STATUS = _expand("cpk:status")
+_DERIVED = _expand("prov:wasDerivedFrom")
 
 
 def label_pattern(var: str, out: str) -> str:
@@ -160,7 +162,7 @@ def _relations(engine: Engine, iri: URIRef, incoming: bool) -> tuple[Relation, .
         + " } GROUP BY ?p ?other ORDER BY ?p ?other",
         {"x": iri},
     ).rows
-    skip = {PREFIXES["rdf"] + "type", *_LABEL_IRIS, *_DEFINITION_IRIS, _ALT_LABEL}
+    skip = {PREFIXES["rdf"] + "type", *_LABEL_IRIS, *_DEFINITION_IRIS, _ALT_LABEL, _STATUS, _DERIVED}
     hidden_incoming = {PREFIXES["rdf"] + "subject", PREFIXES["rdf"] + "object"}
     out = []
     for p, other, plabel, olabel in rows:
@@ -181,16 +183,18 @@ def _first(engine: Engine, iri: URIRef, properties: tuple[str, ...]) -> list[str
 
 
 _CLAIMS = """
-SELECT ?claim ?s ?p ?o (SAMPLE(?stl) AS ?status) (GROUP_CONCAT(DISTINCT ?srcl; separator="; ") AS ?sources)
+SELECT ?claim ?s ?p ?o (SAMPLE(?sl) AS ?slabel) (SAMPLE(?pl) AS ?plabel) (SAMPLE(?ol) AS ?olabel)
+       (SAMPLE(?stl) AS ?status) (GROUP_CONCAT(DISTINCT ?srcl; separator="; ") AS ?sources)
        (SAMPLE(?sec) AS ?section) (SAMPLE(?ex) AS ?anchor)
 WHERE {
   { ?claim rdf:subject ?x } UNION { ?claim rdf:object ?x }
   ?claim a cpk:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
   OPTIONAL { ?claim cpk:status ?st . OPTIONAL { ?st skos:notation ?stn } BIND(COALESCE(STR(?stn), STR(?st)) AS ?stl) }
-  OPTIONAL { ?claim prov:wasDerivedFrom ?src . OPTIONAL { ?src skos:notation ?srcn }
-             LABELS BIND(IF(BOUND(?srcn), CONCAT(STR(?srcn), " ", COALESCE(?sl, "")), COALESCE(?sl, STR(?src))) AS ?srcl) }
+  OPTIONAL { ?claim prov:wasDerivedFrom ?src . OPTIONAL { ?src skos:notation ?srcn } SOURCE_LABEL
+             BIND(IF(BOUND(?srcn), CONCAT(STR(?srcn), " ", COALESCE(?srcname, "")), COALESCE(?srcname, STR(?src))) AS ?srcl) }
   OPTIONAL { ?claim cpk:section ?sec }
   OPTIONAL { ?claim cpk:anchor/oa:exact ?ex }
+  LABELS
 } GROUP BY ?claim ?s ?p ?o ORDER BY ?p ?claim
 """
 
@@ -215,12 +219,22 @@ def describe(engine: Engine, iri: URIRef) -> Description:
         "SELECT ?t (SAMPLE(?tl) AS ?label) WHERE { ?x a ?t . " + label_pattern("t", "tl") + " } GROUP BY ?t ORDER BY ?t",
         {"x": iri},
     ).rows
+    text = _CLAIMS.replace("SOURCE_LABEL", label_pattern("src", "srcname")).replace(
+        "LABELS", " ".join(label_pattern(v, v + "l") for v in ("s", "p", "o"))
+    )
     claims = []
-    for claim, s, p, o, status, sources, section, anchor in engine.query(
-        _CLAIMS.replace("LABELS", label_pattern("src", "sl")), {"x": iri}
-    ).rows:
-        statement = " ".join(_short(t) for t in (s, p, o))
-        claims.append(Claim(claim, statement, _text(status), tuple(_text(sources).split("; ")), _text(section), _text(anchor)))  # type: ignore[arg-type]
+    for claim, s, p, o, sl, pl, ol, status, sources, section, anchor in engine.query(text, {"x": iri}).rows:
+        statement = " — ".join(_text(label) or _short(t) for label, t in ((sl, s), (pl, p), (ol, o)))
+        claims.append(
+            Claim(
+                claim,  # type: ignore[arg-type]
+                statement,
+                _text(status),
+                tuple(_text(sources).split("; ")),
+                _text(section),
+                _text(anchor),
+            )
+        )
     status, sources = _sources_and_status(engine, iri)
     files = engine.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?x ?p ?o } } ORDER BY ?g", {"x": iri}).column("g")
     labels = _first(engine, iri, LABEL_PROPERTIES)
@@ -284,6 +298,7 @@ _SEARCH = """
 SELECT ?s ?p ?text (GROUP_CONCAT(DISTINCT ?tl; separator=", ") AS ?types) WHERE {
   VALUES ?p { PROPS }
   ?s ?p ?text . FILTER(isIRI(?s) && isLiteral(?text))
+  FILTER NOT EXISTS { ?s a cpk:Claim }
   OPTIONAL { ?s a ?t . TLABEL BIND(COALESCE(?tlabel, STR(?t)) AS ?tl) }
 } GROUP BY ?s ?p ?text
 """
@@ -292,7 +307,8 @@ SELECT ?s ?p ?text (GROUP_CONCAT(DISTINCT ?tl; separator=", ") AS ?types) WHERE 
 def search(engine: Engine, text: str, limit: int = 20) -> list[Hit]:
     """Resources whose labels, alternative labels or definitions match ``text``, best first.
 
-    Matching ignores case and accents; every word of ``text`` must occur. Label matches rank
+    Matching ignores case and accents; every word of ``text`` must occur. Reified claims are left
+    out (``show`` lists them under what they are about). Label matches rank
     above alternative labels, which rank above definitions; whole and leading matches rank higher.
     """
     words = _fold(text).split()

@@ -140,7 +140,9 @@ class KnowledgeGraph:
         """Run SPARQL over the union of all files, binding ``bindings`` as variables.
 
         Known prefixes (``cpk:``, ``skos:`` ...) need no PREFIX line. SPARQL Update is refused
-        unless ``allow_update``; even then it changes only this graph, never a source file.
+        unless ``allow_update``; even then it changes only this graph, never a source file. An
+        update's default graph is the store's own default graph: name a file's graph with
+        ``GRAPH`` to change what came from that file.
         """
         text = with_prefixes(sparql)
         try:
@@ -203,10 +205,10 @@ def _bundled_files() -> list[Path]:
 
 def open_store(location: Path, *, create: bool = False) -> ox.Store:
     """Open an on-disk Oxigraph store; it must exist unless ``create``."""
-    if not create and not location.is_dir():
-        raise StoreError(f"no store at {location}: fill one first with `coprodkg load --store {location}`")
     if location.exists() and not location.is_dir():
         raise StoreError(f"--store must be a folder: {location} is a file")
+    if not create and not location.is_dir():
+        raise StoreError(f"no store at {location}: fill one first with `coprodkg load --store {location}`")
     if create and location.is_dir() and any(location.iterdir()) and not (location / "CURRENT").is_file():
         raise StoreError(f"{location} is a folder that is not an Oxigraph store: choose an empty or new folder")
     try:

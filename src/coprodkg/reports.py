@@ -71,11 +71,11 @@ def render_description(d: Description) -> str:
         out += [f"  {r.predicate_label or shorten(r.predicate)} -> {_other(r.other_label, r.other)}" for r in d.outgoing]
     if d.incoming:
         out += ["", "Referenced by"]
-        out += [f"  {_other(r.other_label, r.other)} -> {r.predicate_label or shorten(r.predicate)}" for r in d.incoming]
+        out += [f"  {r.predicate_label or shorten(r.predicate)} <- {_other(r.other_label, r.other)}" for r in d.incoming]
     if d.claims:
         out += ["", "Claims and their sources"]
         for c in d.claims:
-            out.append(f"  [{c.status or '?'}] {c.statement}")
+            out.append(f"  [{c.status or '?'}] {c.statement}")  # subject — relation — object
             where = "; ".join(c.sources) + (f", {c.section}" if c.section else "")
             out.append(f"      source: {where}" + (f' — "{c.anchor}"' if c.anchor else ""))
     return "\n".join(out) + "\n"

@@ -1,0 +1,119 @@
+"""The embedded engine: loading, on-disk stores, queries of every kind, read-only by default."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from coprodkg import KnowledgeGraph, load_graph
+from coprodkg.choices import ResultKind
+from coprodkg.engine import fill_store, serialize_graph
+from coprodkg.errors import QueryError, QuerySyntaxError, StoreError
+from coprodkg.resources import ontology_dir
+from coprodkg.sources import collect_sources
+
+DATA = Path(__file__).parent / "data"
+MINI = "https://example.org/mini/"
+
+
+def test_bundled_graph_holds_every_bundled_file(bundled: KnowledgeGraph) -> None:
+    files = {f.path for f in bundled.files()}
+    assert files == set(collect_sources([ontology_dir()]))
+    assert sum(f.triples for f in bundled.files()) >= len(bundled) > 1000
+
+
+def test_sources_add_to_the_bundled_graph_and_no_bundled_leaves_it_out(bundled: KnowledgeGraph) -> None:
+    both = load_graph([DATA / "mini"])
+    alone = load_graph([DATA / "mini"], bundled=False)
+    assert len(both) == len(bundled) + len(alone)
+    assert len(alone) == 9
+
+
+def test_select_ask_construct() -> None:
+    kg = load_graph([DATA / "mini"], bundled=False)
+    select = kg.query("SELECT ?l WHERE { ?t a cpk:Theme ; skos:prefLabel ?l }")
+    assert select.kind is ResultKind.SELECT
+    assert select.vars == ("l",)
+    assert select.column("l") == [Literal("Café réflexion")]
+    assert kg.query("ASK { ?b a cpk:Barrier }").boolean is True
+    graph = kg.query("CONSTRUCT { ?t cpk:addresses ?b } WHERE { ?t cpk:addresses ?b }")
+    assert graph.kind is ResultKind.GRAPH
+    assert graph.triples == ((URIRef(MINI + "t1"), URIRef("https://w3id.org/coprodkg/ns#addresses"), URIRef(MINI + "b1")),)
+
+
+def test_bindings_bind_variables() -> None:
+    kg = load_graph([DATA / "mini"], bundled=False)
+    result = kg.query("SELECT ?l WHERE { ?x skos:prefLabel ?l }", {"x": URIRef(MINI + "b1")})
+    assert result.column("l") == [Literal("Silo working")]
+
+
+def test_syntax_errors_give_a_position() -> None:
+    kg = load_graph([], bundled=False)
+    with pytest.raises(QuerySyntaxError, match=r"line 1, column \d+"):
+        kg.query("SELECT * WHERE { ?s ?p }")
+    with pytest.raises(QuerySyntaxError, match="prefix"):
+        kg.query("SELECT * WHERE { ?s a nope:Thing }")
+
+
+def test_updates_are_refused_unless_asked_and_never_touch_files(tmp_path: Path) -> None:
+    source = tmp_path / "mini.ttl"
+    shutil.copy(DATA / "mini" / "mini.ttl", source)
+    before = source.read_bytes()
+    kg = load_graph([source], bundled=False)
+    with pytest.raises(QueryError, match="read-only"):
+        kg.query("DELETE WHERE { ?s ?p ?o }")
+    assert len(kg) == 8
+    kg.query("PREFIX x: <https://e.org/>\nDELETE WHERE { GRAPH ?g { ?s ?p ?o } }", allow_update=True)
+    assert len(kg) == 0
+    assert source.read_bytes() == before
+
+
+def test_store_fill_add_reload_replace(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    kg = fill_store(location, [DATA / "mini" / "mini.ttl"], bundled=False)
+    assert len(kg) == 8
+    kg.close()
+    del kg
+    # adding another file keeps the first; loading the same file again does not duplicate it
+    kg = fill_store(location, [DATA / "mini"], bundled=False)
+    assert len(kg) == 9
+    del kg
+    reopened = load_graph(store=location)
+    assert len(reopened) == 9
+    assert {f.path.name for f in reopened.files()} == {"mini.ttl", "extra.nt"}
+    del reopened
+    replaced = fill_store(location, [DATA / "mini" / "extra.nt"], bundled=False, replace=True)
+    assert len(replaced) == 1
+
+
+def test_a_bad_file_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    fill_store(location, [DATA / "mini"], bundled=False).close()
+    with pytest.raises(Exception, match="cannot parse"):
+        fill_store(location, [DATA / "bad" / "truncated.ttl"], bundled=False)
+    assert len(load_graph(store=location)) == 9
+
+
+def test_store_errors(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store"):
+        load_graph(store=tmp_path / "missing")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreError, match="folder"):
+        load_graph(store=tmp_path / "file")
+    (tmp_path / "notastore").mkdir()
+    (tmp_path / "notastore" / "precious.txt").write_text("keep me")
+    with pytest.raises(StoreError, match="not an Oxigraph store"):
+        fill_store(tmp_path / "notastore", [DATA / "mini"], bundled=False)
+    assert (tmp_path / "notastore" / "precious.txt").read_text() == "keep me"
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "trig", "nq"])
+def test_serialize_round_trips(fmt: str, tmp_path: Path) -> None:
+    kg = load_graph([DATA / "mini"], bundled=False)
+    out = tmp_path / f"out.{fmt}"
+    out.write_bytes(serialize_graph(kg, fmt))
+    again = load_graph([out], bundled=False)
+    assert len(again) == len(kg)
