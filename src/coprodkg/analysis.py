@@ -1,0 +1,518 @@
+"""Network questions of the graph: which nodes are central, what lies between two concepts, what
+surrounds one, and the network written for Gephi or a spreadsheet.
+
+Everything works on the projection of :func:`coprodkg.projection.project` (pass an engine and it
+is projected for you, or pass a projection you made or filtered yourself). Relations are
+traversed both ways — "involves" and "part of" point either way — but every step of a path says
+which way its relation points.
+
+>>> from coprodkg import analyse, load_graph
+>>> top = analyse(load_graph(), top=3)
+>>> len(top), top[0].pagerank >= top[1].pagerank >= top[2].pagerank
+(3, True)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import pathlib
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from itertools import islice, pairwise
+from typing import TYPE_CHECKING, Any
+
+from rdflib import URIRef
+
+from .errors import OutputError, TermError
+from .namespaces import PREFIXES, shorten
+from .projection import project
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .engine import Engine
+
+__all__ = [
+    "NETWORK_FORMATS",
+    "RANKINGS",
+    "SEED",
+    "GraphPath",
+    "Neighbour",
+    "NodeMetrics",
+    "Step",
+    "analyse",
+    "neighbours",
+    "render_metrics",
+    "render_neighbours",
+    "render_network",
+    "render_paths",
+    "shortest_paths",
+    "write_network",
+]
+
+#: The Louvain seed: the same graph always gives the same communities.
+SEED = 42
+#: What :func:`analyse` can rank by.
+RANKINGS = ("pagerank", "betweenness", "degree")
+#: The formats :func:`write_network` writes.
+NETWORK_FORMATS = ("graphml", "gexf", "csv")
+#: Better-evidenced relations first when several link the same two nodes.
+_STATUS_RANK = {"article": 0, "project": 1, "literature": 2, "interpretation": 3}
+#: At most this many shortest paths are considered (a guard for dense user graphs).
+_PATH_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class NodeMetrics:
+    """One node's place in the network."""
+
+    iri: str
+    label: str
+    kind: str
+    degree: int
+    betweenness: float
+    pagerank: float
+    community: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """One hop of a path: ``start`` to ``end`` over a relation that points ``forward``
+    (``start`` relation ``end``) or ``backward`` (``end`` relation ``start``)."""
+
+    start: str
+    start_label: str
+    relation: str
+    predicate: str
+    direction: str
+    end: str
+    end_label: str
+    status: str
+    sources: tuple[str, ...]
+
+    def __str__(self) -> str:
+        if self.direction == "forward":
+            return f"{self.start_label} —{self.relation}→ {self.end_label}"
+        return f"{self.start_label} ←{self.relation}— {self.end_label}"
+
+
+@dataclass(frozen=True)
+class GraphPath:
+    """A chain of steps from one node to another; iterate over it for the steps."""
+
+    steps: tuple[Step, ...]
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self.steps)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    @property
+    def labels(self) -> list[str]:
+        """The labels of the nodes along the path, first to last."""
+        if not self.steps:
+            return []
+        return [self.steps[0].start_label, *(s.end_label for s in self.steps)]
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A node ``distance`` hops from the centre, reached by ``step`` from a node one hop nearer."""
+
+    distance: int
+    iri: str
+    label: str
+    kind: str
+    step: Step
+
+
+def _network(graph_or_engine: nx.MultiDiGraph | Engine) -> nx.MultiDiGraph:
+    import networkx as nx
+
+    if isinstance(graph_or_engine, nx.Graph):
+        return graph_or_engine
+    return project(graph_or_engine)
+
+
+def _simple(graph: nx.MultiDiGraph) -> nx.Graph:
+    """The undirected simple view: one edge wherever any relation links two nodes."""
+    import networkx as nx
+
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(graph))  # sorted: the same graph gives the same communities
+    simple.add_edges_from(sorted((u, v) for u, v in graph.edges() if u != v))
+    return simple
+
+
+def analyse(
+    graph_or_engine: nx.MultiDiGraph | Engine, *, top: int | None = None, by: str = "pagerank"
+) -> list[NodeMetrics]:
+    """Degree, betweenness, PageRank and community of every node, highest first ``by`` one of
+    ``pagerank``, ``betweenness`` or ``degree`` (ties broken by the others, then the label).
+
+    Degree counts every relation in or out; betweenness (normalised) is taken on the undirected
+    view, as paths are; PageRank follows the relations' direction; communities are Louvain's on
+    the undirected view with the fixed :data:`SEED`, numbered from 1, largest first.
+
+    >>> from coprodkg import load_graph
+    >>> [m.label for m in analyse(load_graph(), top=40)].count("academic researchers")
+    1
+    """
+    import networkx as nx
+
+    if by not in RANKINGS:
+        raise ValueError(f"cannot rank by {by!r}: choose one of {', '.join(RANKINGS)}")
+    graph = _network(graph_or_engine)
+    if graph.number_of_nodes() == 0:
+        return []
+    simple = _simple(graph)
+    betweenness = nx.betweenness_centrality(simple)
+    pagerank = nx.pagerank(graph) if graph.number_of_edges() else dict.fromkeys(graph, 1 / len(graph))
+    communities = nx.community.louvain_communities(simple, seed=SEED)
+    ordered = sorted(
+        communities, key=lambda c: (-len(c), min(str(graph.nodes[n].get("label", n)) for n in c))
+    )
+    community = {node: number for number, members in enumerate(ordered, start=1) for node in members}
+    metrics = [
+        NodeMetrics(
+            iri=str(node),
+            label=str(attrs.get("label", node)),
+            kind=str(attrs.get("kind", "")),
+            degree=int(graph.degree(node)),
+            betweenness=float(betweenness[node]),
+            pagerank=float(pagerank[node]),
+            community=community[node],
+        )
+        for node, attrs in graph.nodes(data=True)
+    ]
+    order = (by, *(r for r in RANKINGS if r != by))
+    metrics.sort(key=lambda m: (*(-getattr(m, r) for r in order), m.label))
+    return metrics if top is None else metrics[:top]
+
+
+def _resolve(graph: nx.MultiDiGraph, engine: Engine | None, term: str | URIRef) -> str:
+    """The node a user means, by IRI, CURIE or label (through the engine when there is one)."""
+    if isinstance(term, URIRef) or engine is None:
+        text = str(term)
+        iri = _expand(text.strip("<>")) if not isinstance(term, URIRef) else text
+        if iri in graph:
+            return iri
+        wanted = " ".join(text.casefold().split())
+        matches = sorted(n for n, label in graph.nodes(data="label") if str(label).casefold() == wanted)
+        if len(matches) == 1:
+            return str(matches[0])
+        if matches:
+            raise TermError(f"{text!r} is ambiguous: it could be {', '.join(shorten(m) for m in matches)}")
+        raise TermError(f"no node of the network is called {text!r}; try `coprodkg search`")
+    from .describe import resolve_term
+
+    iri = str(resolve_term(engine, term))
+    if iri not in graph:
+        raise TermError(
+            f"{term!r} ({shorten(iri)}) is not part of the network: it is a claim, a schema term or a literal"
+        )
+    return iri
+
+
+def _expand(text: str) -> str:
+    prefix, sep, local = text.partition(":")
+    return PREFIXES[prefix] + local if sep and prefix in PREFIXES and not local.startswith("//") else text
+
+
+def _prepare(
+    graph_or_engine: nx.MultiDiGraph | Engine, *terms: str | URIRef
+) -> tuple[nx.MultiDiGraph, list[str]]:
+    import networkx as nx
+
+    engine = None if isinstance(graph_or_engine, nx.Graph) else graph_or_engine
+    graph = _network(graph_or_engine)
+    return graph, [_resolve(graph, engine, t) for t in terms]
+
+
+def _step(graph: nx.MultiDiGraph, start: str, end: str) -> Step:
+    """The best-evidenced relation between two adjacent nodes, as a step from ``start``."""
+    options = [("forward", d) for d in (graph.get_edge_data(start, end) or {}).values()]
+    options += [("backward", d) for d in (graph.get_edge_data(end, start) or {}).values()]
+    direction, data = min(
+        options,
+        key=lambda o: (_STATUS_RANK.get(o[1].get("status", ""), 9), o[0] != "forward", o[1].get("label", "")),
+    )
+    return Step(
+        start=start,
+        start_label=str(graph.nodes[start].get("label", start)),
+        relation=str(data.get("label", "")),
+        predicate=str(data.get("predicate", "")),
+        direction=direction,
+        end=end,
+        end_label=str(graph.nodes[end].get("label", end)),
+        status=str(data.get("status", "")),
+        sources=tuple(data.get("sources", ())),
+    )
+
+
+def _evidence(path: GraphPath) -> tuple[int, list[str]]:
+    return sum(_STATUS_RANK.get(s.status, 9) for s in path), path.labels
+
+
+def shortest_paths(
+    graph_or_engine: nx.MultiDiGraph | Engine,
+    source: str | URIRef,
+    target: str | URIRef,
+    *,
+    all_paths: bool = False,
+) -> list[GraphPath]:
+    """The shortest path from ``source`` to ``target`` (labels, CURIEs or IRIs), or every one.
+
+    Relations are followed either way. With several shortest paths, the best-evidenced comes
+    first (article before project, literature and interpretation). No path gives ``[]``.
+
+    >>> from coprodkg import load_graph
+    >>> [path] = shortest_paths(load_graph(), "academic researchers", "capacity for sustained evidence use")
+    >>> path.labels[0], path.labels[-1], all(step.sources for step in path)
+    ('academic researchers', 'capacity for sustained evidence use', True)
+    """
+    import networkx as nx
+
+    graph, (start, end) = _prepare(graph_or_engine, source, target)
+    try:
+        chains = list(islice(nx.all_shortest_paths(_simple(graph), start, end), _PATH_LIMIT))
+    except nx.NetworkXNoPath:
+        return []
+    paths = sorted(
+        (GraphPath(tuple(_step(graph, a, b) for a, b in pairwise(chain))) for chain in chains),
+        key=_evidence,
+    )
+    return paths if all_paths else paths[:1]
+
+
+def neighbours(
+    graph_or_engine: nx.MultiDiGraph | Engine, term: str | URIRef, depth: int = 1
+) -> list[Neighbour]:
+    """Every node within ``depth`` hops of ``term`` (relations followed either way), nearest first.
+
+    A node reached from several nodes one hop nearer appears once per such link.
+
+    >>> from coprodkg import load_graph
+    >>> near = neighbours(load_graph(), "capacity for sustained evidence use")
+    >>> {n.distance for n in near}, any(n.step.relation == "supports" for n in near)
+    ({1}, True)
+    """
+    if depth < 1:
+        raise ValueError(f"depth must be 1 or more, not {depth}")
+    graph, (centre,) = _prepare(graph_or_engine, term)
+    simple = _simple(graph)
+    distance = {centre: 0}
+    frontier = [centre]
+    found: list[Neighbour] = []
+    for hop in range(1, depth + 1):
+        reached: dict[str, None] = {}
+        for node in frontier:
+            for other in sorted(simple[node], key=lambda n: str(graph.nodes[n].get("label", n))):
+                if distance.get(other, hop) < hop:
+                    continue
+                distance[other] = hop
+                reached[other] = None
+                attrs = graph.nodes[other]
+                found.append(
+                    Neighbour(
+                        hop,
+                        other,
+                        str(attrs.get("label", other)),
+                        str(attrs.get("kind", "")),
+                        _step(graph, node, other),
+                    )
+                )
+        frontier = list(reached)
+    return sorted(found, key=lambda n: (n.distance, n.kind, n.label, n.step.start_label))
+
+
+# ---- renderings ----------------------------------------------------------------------------------
+
+
+def render_metrics(metrics: list[NodeMetrics], fmt: str = "table") -> str:
+    """Metrics as an aligned table, CSV or JSON (the full precision in CSV and JSON)."""
+    if fmt == "json":
+        return json.dumps([asdict(m) for m in metrics], indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["rank", *NodeMetrics.__dataclass_fields__])
+        writer.writerows([i, *asdict(m).values()] for i, m in enumerate(metrics, start=1))
+        return out.getvalue()
+    from .results import render_table
+
+    rows = [
+        [
+            str(i),
+            m.label,
+            m.kind,
+            str(m.degree),
+            f"{m.betweenness:.4f}",
+            f"{m.pagerank:.4f}",
+            str(m.community),
+        ]
+        for i, m in enumerate(metrics, start=1)
+    ]
+    return (
+        render_table(["rank", "label", "kind", "degree", "betweenness", "pagerank", "community"], rows) + "\n"
+    )
+
+
+def _sources(step: Step) -> str:
+    status = f"[{step.status}] " if step.status else ""
+    return status + ("; ".join(step.sources) if step.sources else "no source recorded")
+
+
+def render_paths(paths: list[GraphPath]) -> str:
+    """Paths as numbered chains: each step, its relation and the source of that step.
+
+    >>> s = Step("a", "A", "helps", "ex:helps", "backward", "b", "B", "article", ("S1 The article",))
+    >>> print(render_paths([GraphPath((s,))]), end="")
+    A → B: 1 step
+      1. A ←helps— B
+         [article] S1 The article
+    """
+    out: list[str] = []
+    for number, path in enumerate(paths, start=1):
+        if not path.steps:
+            continue
+        count = f"{len(path)} step" + ("s" if len(path) != 1 else "")
+        heading = f"{path.labels[0]} → {path.labels[-1]}: {count}"
+        if len(paths) > 1:
+            heading = f"Path {number} of {len(paths)}: " + heading
+        out.append(heading)
+        for i, step in enumerate(path, start=1):
+            out += [f"  {i}. {step}", f"     {_sources(step)}"]
+        out.append("")
+    return "\n".join(out[:-1]) + "\n" if out else ""
+
+
+def render_neighbours(found: list[Neighbour]) -> str:
+    """Neighbours as a table: distance, kind, label, and the relation that reaches each."""
+    from .results import render_table
+
+    rows = [[str(n.distance), n.kind, n.label, str(n.step), _sources(n.step)] for n in found]
+    return render_table(["hops", "kind", "label", "reached by", "source"], rows) + "\n"
+
+
+# ---- files for Gephi and spreadsheets -----------------------------------------------------------
+
+
+def _scalar(value: Any) -> str | int | float | bool:
+    if isinstance(value, list | tuple | set):
+        return "; ".join(str(v) for v in value)
+    for kind in (bool, int, float, str):  # bool first: it is an int; str also catches rdflib Literals
+        if isinstance(value, kind):
+            return kind(value)
+    return str(value)
+
+
+def _flat(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy with scalar attributes only, each attribute of one type (for GraphML and GEXF)."""
+    flat = graph.__class__()
+    for node, attrs in graph.nodes(data=True):
+        flat.add_node(node, **{k: _scalar(v) for k, v in attrs.items() if v is not None})
+    for u, v, key, attrs in graph.edges(keys=True, data=True):
+        flat.add_edge(u, v, key=key, **{k: _scalar(x) for k, x in attrs.items() if x is not None})
+    _unify([d for _, d in flat.nodes(data=True)])
+    _unify([d for *_, d in flat.edges(data=True)])
+    return flat
+
+
+def _unify(rows: list[dict[str, Any]]) -> None:
+    """Turn an attribute that holds values of several types into text everywhere it occurs."""
+    types: dict[str, set[type]] = {}
+    for attrs in rows:
+        for key, value in attrs.items():
+            types.setdefault(key, set()).add(type(value))
+    mixed = {key for key, seen in types.items() if len(seen) > 1}
+    for attrs in rows:
+        for key in mixed & attrs.keys():
+            attrs[key] = str(attrs[key])
+
+
+def render_network(graph: nx.MultiDiGraph, fmt: str) -> bytes:
+    """The network as GraphML or GEXF (lists joined with ``"; "``); CSV is two files: see
+    :func:`write_network`."""
+    import networkx as nx
+
+    if fmt not in ("graphml", "gexf"):
+        raise OutputError(f"{fmt} is written as files, not to stdout: give an --output")
+    out = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(_flat(graph), out, encoding="utf-8")
+    else:
+        nx.write_gexf(_flat(graph), out, encoding="utf-8")
+    return out.getvalue()
+
+
+def write_network(
+    graph: nx.MultiDiGraph, path: pathlib.Path | str, fmt: str = "graphml"
+) -> list[pathlib.Path]:
+    """Write the network for Gephi (``graphml``, ``gexf``) or spreadsheets (``csv``); return the files.
+
+    ``csv`` treats ``path`` as a prefix: ``net`` (or ``net.csv``) gives ``net-nodes.csv`` (columns
+    Id, Label, kind, ...) and ``net-edges.csv`` (Source, Target, Type, Label, ...), the headers
+    Gephi's spreadsheet import recognises. List attributes are joined with ``"; "``.
+
+    >>> import tempfile
+    >>> from coprodkg import load_graph, project
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     [p.name for p in write_network(project(load_graph()), f"{tmp}/net", "csv")]
+    ['net-nodes.csv', 'net-edges.csv']
+    """
+    path = pathlib.Path(path)
+    if fmt not in NETWORK_FORMATS:
+        raise OutputError(f"unknown network format {fmt!r}: choose one of {', '.join(NETWORK_FORMATS)}")
+    if fmt != "csv":
+        files = [path]
+        contents = [render_network(graph, fmt)]
+    else:
+        stem = path.with_suffix("") if path.suffix == ".csv" else path
+        files = [stem.with_name(stem.name + "-nodes.csv"), stem.with_name(stem.name + "-edges.csv")]
+        contents = [_node_csv(graph).encode("utf-8"), _edge_csv(graph).encode("utf-8")]
+    for file, content in zip(files, contents, strict=True):
+        if file.is_dir():
+            raise OutputError(f"{file} is a folder: give a file name")
+        try:
+            file.write_bytes(content)
+        except OSError as error:
+            raise OutputError(f"cannot write {file}: {error.strerror or error}") from None
+    return files
+
+
+def _csv(header: list[str], rows: list[list[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _node_csv(graph: nx.MultiDiGraph) -> str:
+    first = ["kind", "status", "sources", "definition"]
+    rest = sorted({k for _, d in graph.nodes(data=True) for k in d} - {"label", "iri", *first})
+    rows = [
+        [node, attrs.get("label", ""), *(_scalar(attrs.get(k, "")) for k in (*first, *rest))]
+        for node, attrs in graph.nodes(data=True)
+    ]
+    return _csv(["Id", "Label", *first, *rest], rows)
+
+
+def _edge_csv(graph: nx.MultiDiGraph) -> str:
+    rows = [
+        [
+            u,
+            v,
+            "Directed",
+            d.get("label", ""),
+            d.get("predicate", key),
+            d.get("status", ""),
+            _scalar(d.get("sources", [])),
+        ]
+        for u, v, key, d in graph.edges(keys=True, data=True)
+    ]
+    return _csv(["Source", "Target", "Type", "Label", "predicate", "status", "sources"], rows)
