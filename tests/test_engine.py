@@ -41,7 +41,9 @@ def test_select_ask_construct() -> None:
     assert kg.query("ASK { ?b a cpk:Barrier }").boolean is True
     graph = kg.query("CONSTRUCT { ?t cpk:addresses ?b } WHERE { ?t cpk:addresses ?b }")
     assert graph.kind is ResultKind.GRAPH
-    assert graph.triples == ((URIRef(MINI + "t1"), URIRef("https://w3id.org/coprodkg/ns#addresses"), URIRef(MINI + "b1")),)
+    assert graph.triples == (
+        (URIRef(MINI + "t1"), URIRef("https://w3id.org/coprodkg/ns#addresses"), URIRef(MINI + "b1")),
+    )
 
 
 def test_bindings_bind_variables() -> None:

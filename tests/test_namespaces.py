@@ -46,7 +46,9 @@ def test_format_term_reads_literals_bare() -> None:
 
 
 def test_with_prefixes_adds_only_what_is_used_and_undeclared() -> None:
-    text = with_prefixes("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT * { ?x a cpk:Theme ; skos:prefLabel ?l }")
+    text = with_prefixes(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT * { ?x a cpk:Theme ; skos:prefLabel ?l }"
+    )
     assert text.count("PREFIX skos:") == 1
     assert text.startswith("PREFIX cpk: <")
     # prefixes inside IRIs, strings and comments are not usages

@@ -15,7 +15,12 @@ DATA = Path(__file__).parent / "data"
 
 def test_folders_are_searched_recursively_and_other_files_skipped() -> None:
     found = collect_sources([DATA / "bad"])
-    assert {p.name for p in found} == {"binary.ttl", "truncated.ttl", "undefined-prefix.ttl", "turtle-in-jsonld.jsonld"}
+    assert {p.name for p in found} == {
+        "binary.ttl",
+        "truncated.ttl",
+        "undefined-prefix.ttl",
+        "turtle-in-jsonld.jsonld",
+    }
     assert found == sorted(found)
 
 

@@ -11,7 +11,7 @@ it with your own Turtle files. ::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 __version__ = "0.1.0"
 

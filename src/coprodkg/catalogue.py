@@ -64,7 +64,9 @@ class NamedQuery:
         unknown = sorted(set(given) - set(known))
         if unknown:
             names = ", ".join(known) or "none"
-            raise ParameterError(f"query {self.name!r} has no parameter {unknown[0]!r} (its parameters: {names})")
+            raise ParameterError(
+                f"query {self.name!r} has no parameter {unknown[0]!r} (its parameters: {names})"
+            )
         out: dict[str, Node] = {}
         for name, param in known.items():
             raw = given.get(name, param.default)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["ExportFormat", "OutputFormat", "ReportFormat", "ResultKind"]
+__all__ = ["ExportFormat", "MetricsFormat", "OutputFormat", "RankBy", "ReportFormat", "ResultKind"]
 
 
 class ResultKind(StrEnum):
@@ -29,13 +29,37 @@ class OutputFormat(StrEnum):
 
 
 class ExportFormat(StrEnum):
-    """RDF serialisations for ``coprodkg export``."""
+    """What ``coprodkg export`` writes: RDF serialisations, or the network projection."""
 
     TTL = "ttl"
     NT = "nt"
     JSONLD = "jsonld"
     TRIG = "trig"
     NQ = "nq"
+    GRAPHML = "graphml"
+    GEXF = "gexf"
+    CSV = "csv"
+
+    @property
+    def is_network(self) -> bool:
+        """True for the formats that write the network projection rather than RDF."""
+        return self in (ExportFormat.GRAPHML, ExportFormat.GEXF, ExportFormat.CSV)
+
+
+class MetricsFormat(StrEnum):
+    """How ``coprodkg analyse`` writes its table."""
+
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+class RankBy(StrEnum):
+    """The metric ``coprodkg analyse`` ranks by."""
+
+    PAGERANK = "pagerank"
+    BETWEENNESS = "betweenness"
+    DEGREE = "degree"
 
 
 class ReportFormat(StrEnum):

@@ -34,6 +34,8 @@ __all__ = [
 
 LABEL_PROPERTIES = ("skos:prefLabel", "rdfs:label", "foaf:name", "dct:title")
 DEFINITION_PROPERTIES = ("skos:definition", "dct:description", "rdfs:comment")
+
+
 def _expand(curie: str) -> str:
     prefix, local = curie.split(":", 1)
     return PREFIXES[prefix] + local
@@ -139,10 +141,12 @@ def resolve_term(engine: Engine, text: str) -> URIRef:
     wanted = _fold(text)
     labels = engine.query(
         "SELECT DISTINCT ?s ?l WHERE { VALUES ?p { "
-        + " ".join(LABEL_PROPERTIES + ("skos:altLabel",))
+        + " ".join((*LABEL_PROPERTIES, "skos:altLabel"))
         + " } ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l)) }"
     )
-    matches = sorted({str(s) for s, label in labels.rows if label is not None and _fold(str(label)) == wanted})
+    matches = sorted(
+        {str(s) for s, label in labels.rows if label is not None and _fold(str(label)) == wanted}
+    )
     if len(matches) == 1:
         return URIRef(matches[0])
     if not matches:
@@ -176,7 +180,9 @@ def _relations(engine: Engine, iri: URIRef, incoming: bool) -> tuple[Relation, .
 
 def _first(engine: Engine, iri: URIRef, properties: tuple[str, ...]) -> list[str]:
     for prop in properties:
-        values = engine.query(f"SELECT DISTINCT ?v WHERE {{ ?x {prop} ?v }} ORDER BY ?v", {"x": iri}).column("v")
+        values = engine.query(f"SELECT DISTINCT ?v WHERE {{ ?x {prop} ?v }} ORDER BY ?v", {"x": iri}).column(
+            "v"
+        )
         if values:
             return [_text(v) for v in values]
     return []
@@ -216,7 +222,9 @@ def _sources_and_status(engine: Engine, iri: URIRef) -> tuple[str, tuple[str, ..
 def describe(engine: Engine, iri: URIRef) -> Description:
     """Everything the graph says about one resource, with the sources of its claims."""
     types = engine.query(
-        "SELECT ?t (SAMPLE(?tl) AS ?label) WHERE { ?x a ?t . " + label_pattern("t", "tl") + " } GROUP BY ?t ORDER BY ?t",
+        "SELECT ?t (SAMPLE(?tl) AS ?label) WHERE { ?x a ?t . "
+        + label_pattern("t", "tl")
+        + " } GROUP BY ?t ORDER BY ?t",
         {"x": iri},
     ).rows
     text = _CLAIMS.replace("SOURCE_LABEL", label_pattern("src", "srcname")).replace(
@@ -235,8 +243,10 @@ def describe(engine: Engine, iri: URIRef) -> Description:
                 _text(anchor),
             )
         )
-    status, sources = _sources_and_status(engine, iri)
-    files = engine.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?x ?p ?o } } ORDER BY ?g", {"x": iri}).column("g")
+    entity_status, entity_sources = _sources_and_status(engine, iri)
+    files = engine.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?x ?p ?o } } ORDER BY ?g", {"x": iri}).column(
+        "g"
+    )
     labels = _first(engine, iri, LABEL_PROPERTIES)
     return Description(
         iri=str(iri),
@@ -246,8 +256,8 @@ def describe(engine: Engine, iri: URIRef) -> Description:
         types=tuple((str(t), _text(label)) for t, label in types if t is not None),
         outgoing=_relations(engine, iri, incoming=False),
         incoming=_relations(engine, iri, incoming=True),
-        status=status,
-        sources=sources,
+        status=entity_status,
+        sources=entity_sources,
         claims=tuple(claims),
         files=tuple(display_graph(_text(g)) for g in files),
     )
@@ -314,7 +324,7 @@ def search(engine: Engine, text: str, limit: int = 20) -> list[Hit]:
     words = _fold(text).split()
     if not words:
         return []
-    props = LABEL_PROPERTIES + ("skos:altLabel",) + DEFINITION_PROPERTIES
+    props = (*LABEL_PROPERTIES, "skos:altLabel", *DEFINITION_PROPERTIES)
     rows = engine.query(
         _SEARCH.replace("PROPS", " ".join(props)).replace("TLABEL", label_pattern("t", "tlabel"))
     ).rows
@@ -330,7 +340,8 @@ def search(engine: Engine, text: str, limit: int = 20) -> list[Hit]:
             kinds = tuple(shorten(t) if "://" in t else t for t in _text(types).split(", ") if t)
             best[iri] = Hit(iri, "", kinds, score, content)
     hits = [
-        Hit(h.iri, labels.get(h.iri, (0, shorten(h.iri)))[1], h.types, h.score, h.matched) for h in best.values()
+        Hit(h.iri, labels.get(h.iri, (0, shorten(h.iri)))[1], h.types, h.score, h.matched)
+        for h in best.values()
     ]
     hits.sort(key=lambda h: (-h.score, _fold(h.label), h.iri))
     return hits[:limit]

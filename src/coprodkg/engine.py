@@ -18,11 +18,11 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from .binding import bind_values
+from .choices import ResultKind
 from .errors import QueryError, QuerySyntaxError, StoreError
 from .namespaces import with_prefixes
 from .resources import ontology_dir
-from .binding import bind_values
-from .choices import ResultKind
 from .results import Result
 from .sources import (
     Progress,
@@ -43,7 +43,9 @@ __all__ = ["Engine", "KnowledgeGraph", "fill_store", "load_graph", "open_store",
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE | re.MULTILINE)
+_UPDATE = re.compile(
+    r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE | re.MULTILINE
+)
 _AT = re.compile(r"error at (\d+):(\d+): ?")
 
 
@@ -93,7 +95,9 @@ class KnowledgeGraph:
     5
     """
 
-    def __init__(self, store: ox.Store, files: Sequence[SourceFile] = (), location: Path | None = None) -> None:
+    def __init__(
+        self, store: ox.Store, files: Sequence[SourceFile] = (), location: Path | None = None
+    ) -> None:
         self.store = store
         self.location = location
         self._files = tuple(files)
@@ -193,9 +197,7 @@ def _result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Re
         names = tuple(v.value for v in answer.variables)
         rows = tuple(tuple(to_rdflib(s[i]) for i in range(len(names))) for s in answer)
         return Result(ResultKind.SELECT, names, rows)
-    triples = tuple(
-        (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer
-    )
+    triples = tuple((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer)
     return Result(ResultKind.GRAPH, triples=triples)  # type: ignore[arg-type]
 
 
@@ -210,7 +212,9 @@ def open_store(location: Path, *, create: bool = False) -> ox.Store:
     if not create and not location.is_dir():
         raise StoreError(f"no store at {location}: fill one first with `coprodkg load --store {location}`")
     if create and location.is_dir() and any(location.iterdir()) and not (location / "CURRENT").is_file():
-        raise StoreError(f"{location} is a folder that is not an Oxigraph store: choose an empty or new folder")
+        raise StoreError(
+            f"{location} is a folder that is not an Oxigraph store: choose an empty or new folder"
+        )
     try:
         return ox.Store(str(location))
     except OSError as error:
@@ -295,4 +299,5 @@ def serialize_graph(kg: KnowledgeGraph, fmt: str) -> bytes:
         quads = kg.store.quads_for_pattern(None, None, None, None)
         return ox.serialize(quads, format=rdf_format, prefixes=prefixes) or b""
     triples = kg.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    assert isinstance(triples, ox.QueryTriples)
     return ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""

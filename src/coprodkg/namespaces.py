@@ -105,7 +105,7 @@ def _parse_quoted(text: str, prefixes: Mapping[str, str]) -> Literal:
         datatype = parse_term(rest[2:], prefixes)
         if isinstance(datatype, URIRef):
             return Literal(value, datatype=datatype)
-    raise TermError(f"cannot read the literal {text}: expected \"text\", \"text\"@lang or \"text\"^^type")
+    raise TermError(f'cannot read the literal {text}: expected "text", "text"@lang or "text"^^type')
 
 
 def shorten(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:

@@ -119,14 +119,20 @@ def project(engine: Engine, *, provenance: bool = False) -> nx.MultiDiGraph:
             nodes[str(x)]["sources"] = sorted(s.strip() for s in str(sources or "").split("|") if s.strip())
     graph = nx.MultiDiGraph()
     for iri, attrs in nodes.items():
-        label = next((attrs[k] for k in ("skos:prefLabel", "rdfs:label", "foaf:name", "dct:title") if k in attrs), None)
-        definition = next((attrs[k] for k in ("skos:definition", "dct:description", "rdfs:comment") if k in attrs), "")
+        label = next(
+            (attrs[k] for k in ("skos:prefLabel", "rdfs:label", "foaf:name", "dct:title") if k in attrs), None
+        )
+        definition = next(
+            (attrs[k] for k in ("skos:definition", "dct:description", "rdfs:comment") if k in attrs), ""
+        )
         attrs["label"] = _one(label) or shorten(iri)
         attrs["definition"] = _one(definition)
         attrs.setdefault("status", "")
         attrs.setdefault("sources", [])
         graph.add_node(iri, **attrs)
-    text = _EDGES.replace("SRCLABEL", label_pattern("src", "srl")).replace("PLABEL", label_pattern("p", "plabel"))
+    text = _EDGES.replace("SRCLABEL", label_pattern("src", "srl")).replace(
+        "PLABEL", label_pattern("p", "plabel")
+    )
     seen: dict[tuple[str, str, str], None] = defaultdict(lambda: None)
     for s, p, o, plabel, status, sources in engine.query(text).rows:
         key = (str(s), str(p), str(o))

@@ -34,10 +34,16 @@ def render_info(info: GraphInfo) -> str:
     """``coprodkg info`` as text."""
     out = [f"{info.triples} triples in {len(info.graphs)} files", "", "Classes"]
     out.append(
-        _indent(render_table(["instances", "class", "label"], [[str(n), shorten(c), lab] for c, lab, n in info.classes]))
+        _indent(
+            render_table(
+                ["instances", "class", "label"], [[str(n), shorten(c), lab] for c, lab, n in info.classes]
+            )
+        )
     )
     out += ["", "Files"]
-    out.append(_indent(render_table(["triples", "file"], [[str(n), display_graph(g)] for g, n in info.graphs])))
+    out.append(
+        _indent(render_table(["triples", "file"], [[str(n), display_graph(g)] for g, n in info.graphs]))
+    )
     out += ["", "Prefixes"]
     out.append(_indent(render_table(["prefix", "namespace"], [[p + ":", ns] for p, ns in info.prefixes])))
     return "\n".join(out) + "\n"
@@ -68,10 +74,16 @@ def render_description(d: Description) -> str:
         out.append("  defined in  " + ", ".join(d.files))
     if d.outgoing:
         out += ["", "Relations"]
-        out += [f"  {r.predicate_label or shorten(r.predicate)} -> {_other(r.other_label, r.other)}" for r in d.outgoing]
+        out += [
+            f"  {r.predicate_label or shorten(r.predicate)} -> {_other(r.other_label, r.other)}"
+            for r in d.outgoing
+        ]
     if d.incoming:
         out += ["", "Referenced by"]
-        out += [f"  {r.predicate_label or shorten(r.predicate)} <- {_other(r.other_label, r.other)}" for r in d.incoming]
+        out += [
+            f"  {r.predicate_label or shorten(r.predicate)} <- {_other(r.other_label, r.other)}"
+            for r in d.incoming
+        ]
     if d.claims:
         out += ["", "Claims and their sources"]
         for c in d.claims:
@@ -116,9 +128,13 @@ def render_report(report: Report) -> str:
         where = f.file or "-"
         if f.line is not None:
             where += f":{f.line}" + (f":{f.column}" if f.column is not None else "")
-        what = " ".join(x for x in (f.label and f"{f.label!r}", f.focus and f"<{f.focus}>" if f.focus else "") if x)
+        what = " ".join(
+            x for x in (f.label and f"{f.label!r}", f.focus and f"<{f.focus}>" if f.focus else "") if x
+        )
         path = f" {f.path}:" if f.path else ""
         lines.append(f"{where}: [{f.check}] {what}{path} {f.message}".replace("  ", " "))
     checked = f"{len(report.files)} files"
-    lines.append(f"ok: {checked} conform" if report.conforms else f"{len(report.findings)} findings in {checked}")
+    lines.append(
+        f"ok: {checked} conform" if report.conforms else f"{len(report.findings)} findings in {checked}"
+    )
     return "\n".join(lines) + "\n"

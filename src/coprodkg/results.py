@@ -31,7 +31,13 @@ Triple = tuple[Node, Node, Node]
 
 
 _FOR_KIND = {
-    ResultKind.SELECT: (OutputFormat.TABLE, OutputFormat.CSV, OutputFormat.TSV, OutputFormat.JSON, OutputFormat.MD),
+    ResultKind.SELECT: (
+        OutputFormat.TABLE,
+        OutputFormat.CSV,
+        OutputFormat.TSV,
+        OutputFormat.JSON,
+        OutputFormat.MD,
+    ),
     ResultKind.ASK: (OutputFormat.TABLE, OutputFormat.JSON),
     ResultKind.GRAPH: (OutputFormat.TURTLE, OutputFormat.NT, OutputFormat.JSONLD),
 }
@@ -157,7 +163,9 @@ def render_result(
     fmt = fmt or allowed[0]
     if fmt not in allowed:
         names = ", ".join(f.value for f in allowed)
-        raise OutputError(f"--format {fmt.value} does not fit a {result.kind.value.upper()} result: use {names}")
+        raise OutputError(
+            f"--format {fmt.value} does not fit a {result.kind.value.upper()} result: use {names}"
+        )
     if result.kind is ResultKind.ASK:
         if fmt is OutputFormat.JSON:
             return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
@@ -178,4 +186,6 @@ def render_result(
         {var: _json_term(term) for var, term in zip(result.vars, row, strict=True) if term is not None}
         for row in result.rows
     ]
-    return json.dumps({"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}, indent=2) + "\n"
+    return (
+        json.dumps({"head": {"vars": list(result.vars)}, "results": {"bindings": bindings}}, indent=2) + "\n"
+    )

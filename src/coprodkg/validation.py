@@ -77,7 +77,13 @@ def validate_sources(
             load_file(oxstore, path)
         except ParseError as error:
             parse_findings.append(
-                Finding("parse", error.reason, file=display_graph(path.as_uri()), line=error.line, column=error.column)
+                Finding(
+                    "parse",
+                    error.reason,
+                    file=display_graph(path.as_uri()),
+                    line=error.line,
+                    column=error.column,
+                )
             )
         except SourceError as error:
             parse_findings.append(Finding("parse", str(error), file=display_graph(path.as_uri())))
@@ -103,7 +109,9 @@ class _Context:
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
         rows = kg.query(
-            "SELECT ?x (SAMPLE(?l) AS ?label) WHERE { ?x ?p ?o . FILTER(isIRI(?x)) " + label_pattern("x", "l") + " } GROUP BY ?x"
+            "SELECT ?x (SAMPLE(?l) AS ?label) WHERE { ?x ?p ?o . FILTER(isIRI(?x)) "
+            + label_pattern("x", "l")
+            + " } GROUP BY ?x"
         ).rows
         self.labels = {str(x): str(label) for x, label in rows if label is not None}
         files: dict[str, str] = {}
@@ -121,7 +129,6 @@ class _Context:
             return "", "a blank node", ""
         iri = str(node)
         return iri, self.labels.get(iri, ""), self.files.get(iri, "")
-
 
     def _about(self, node: BNode) -> Node | None:
         """The IRI a blank node is about: the subject of a claim, or a resource pointing at it."""
@@ -187,13 +194,18 @@ def _missing_label_or_definition(kg: KnowledgeGraph, context: _Context) -> list[
     findings = []
     for x, has_label, has_definition in rows:
         assert x is not None
-        missing = [what for what, has in (("label", has_label), ("definition", has_definition)) if not _true(has)]
+        missing = [
+            what for what, has in (("label", has_label), ("definition", has_definition)) if not _true(has)
+        ]
         iri, label, file = context.name(x)
         findings.append(
             Finding(
                 "label-definition",
                 f"has no {' and no '.join(missing)}: add "
-                + " and ".join({"label": "skos:prefLabel (or rdfs:label)", "definition": "skos:definition"}[m] for m in missing),
+                + " and ".join(
+                    {"label": "skos:prefLabel (or rdfs:label)", "definition": "skos:definition"}[m]
+                    for m in missing
+                ),
                 focus=shorten(iri),
                 label=label,
                 file=file,

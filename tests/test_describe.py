@@ -1,0 +1,68 @@
+"""info, show and search, written in SPARQL over any engine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import URIRef
+
+from coprodkg import KnowledgeGraph, load_graph
+from coprodkg.describe import describe, graph_info, resolve_term, search
+from coprodkg.errors import TermError
+
+DATA = Path(__file__).parent / "data"
+CPKID = "https://w3id.org/coprodkg/id/"
+
+
+def test_info_counts_classes_and_files(bundled: KnowledgeGraph) -> None:
+    info = graph_info(bundled)
+    assert info.triples == len(bundled)
+    classes = {c: n for c, _, n in info.classes}
+    assert classes["https://w3id.org/coprodkg/ns#Theme"] == 5
+    assert len(info.graphs) == len(bundled.files())
+    assert ("cpk", "https://w3id.org/coprodkg/ns#") in info.prefixes
+
+
+@pytest.mark.parametrize("text", ["cpkid:theme-4", f"<{CPKID}theme-4>", "COLLECTIVE spaces for reflection"])
+def test_resolve_term_accepts_curies_iris_and_labels(text: str, bundled: KnowledgeGraph) -> None:
+    expected = "theme-4" if "theme-4" in text else "theme-5"
+    assert resolve_term(bundled, text) == URIRef(CPKID + expected)
+
+
+def test_resolve_term_errors() -> None:
+    kg = load_graph([DATA / "incomplete"], bundled=False)
+    with pytest.raises(TermError, match="ambiguous"):
+        resolve_term(kg, "shared learning spaces")
+    with pytest.raises(TermError, match="no resource is labelled"):
+        resolve_term(kg, "nothing like this")
+    with pytest.raises(TermError, match="nothing in the graph"):
+        resolve_term(kg, "cpkid:no-such-thing")
+
+
+def test_show_gives_relations_both_ways_with_sources(bundled: KnowledgeGraph) -> None:
+    found = describe(bundled, URIRef(CPKID + "theme-4"))
+    assert found.label.startswith("overcoming political and cultural barriers")
+    assert found.definition
+    assert found.status == "article"
+    assert any(s.startswith("S1 ") for s in found.sources)
+    assert {r.other_label for r in found.outgoing} >= {"political barriers", "cultural barriers"}
+    assert found.incoming
+    addresses = [c for c in found.claims if "political barriers" in c.statement]
+    assert addresses and addresses[0].status == "article" and addresses[0].sources[0].startswith("S1")
+    assert any(f.endswith("themes.ttl") for f in found.files)
+
+
+def test_search_ignores_case_and_accents_and_ranks_labels_first() -> None:
+    kg = load_graph([DATA / "mini"], bundled=False)
+    hits = search(kg, "CAFE REFLEXION")
+    assert [h.label for h in hits] == ["Café réflexion"]
+    assert search(kg, "silos")[0].label == "Silo working"
+    assert search(kg, "talk")[0].matched == "Teams that do not talk."
+    assert search(kg, "   ") == []
+
+
+def test_search_ranks_the_exact_label_first(bundled: KnowledgeGraph) -> None:
+    hits = search(bundled, "absorptive capacity")
+    assert hits[0].label == "absorptive capacity"
+    assert all("claim" not in h.types for h in hits)
