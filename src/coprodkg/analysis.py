@@ -8,7 +8,7 @@ which way its relation points.
 
 >>> from coprodkg import analyse, load_graph
 >>> top = analyse(load_graph(), top=3)
->>> len(top), top[0].pagerank >= top[1].pagerank >= top[2].pagerank
+>>> len(top), top[0].betweenness >= top[1].betweenness >= top[2].betweenness
 (3, True)
 """
 
@@ -55,7 +55,7 @@ __all__ = [
 #: The Louvain seed: the same graph always gives the same communities.
 SEED = 42
 #: What :func:`analyse` can rank by.
-RANKINGS = ("pagerank", "betweenness", "degree")
+RANKINGS = ("betweenness", "pagerank", "degree")
 #: The formats :func:`write_network` writes.
 NETWORK_FORMATS = ("graphml", "gexf", "csv")
 #: Better-evidenced relations first when several link the same two nodes.
@@ -148,10 +148,10 @@ def _simple(graph: nx.MultiDiGraph) -> nx.Graph:
 
 
 def analyse(
-    graph_or_engine: nx.MultiDiGraph | Engine, *, top: int | None = None, by: str = "pagerank"
+    graph_or_engine: nx.MultiDiGraph | Engine, *, top: int | None = None, by: str = "betweenness"
 ) -> list[NodeMetrics]:
     """Degree, betweenness, PageRank and community of every node, highest first ``by`` one of
-    ``pagerank``, ``betweenness`` or ``degree`` (ties broken by the others, then the label).
+    ``betweenness``, ``pagerank`` or ``degree`` (ties broken by the others, then the label).
 
     Degree counts every relation in or out; betweenness (normalised) is taken on the undirected
     view, as paths are; PageRank follows the relations' direction; communities are Louvain's on
@@ -277,6 +277,8 @@ def shortest_paths(
     import networkx as nx
 
     graph, (start, end) = _prepare(graph_or_engine, source, target)
+    if start == end:
+        raise TermError(f"{source!r} and {target!r} name the same resource: give two different ones")
     try:
         chains = list(islice(nx.all_shortest_paths(_simple(graph), start, end), _PATH_LIMIT))
     except nx.NetworkXNoPath:

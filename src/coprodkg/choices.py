@@ -57,8 +57,8 @@ class MetricsFormat(StrEnum):
 class RankBy(StrEnum):
     """The metric ``coprodkg analyse`` ranks by."""
 
-    PAGERANK = "pagerank"
     BETWEENNESS = "betweenness"
+    PAGERANK = "pagerank"
     DEGREE = "degree"
 
 

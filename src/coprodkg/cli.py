@@ -18,7 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .choices import ExportFormat, OutputFormat, ReportFormat
+from .choices import ExportFormat, MetricsFormat, OutputFormat, RankBy, ReportFormat
 
 if TYPE_CHECKING:
     from .engine import Engine, KnowledgeGraph
@@ -345,18 +345,49 @@ def search(
 def export(
     ctx: typer.Context,
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="ttl, nt, jsonld (files merged) or trig, nq (one graph per file).")
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="RDF: ttl, nt, jsonld (files merged) or trig, nq (one graph per file). The network "
+            "(see `coprodkg analyse`): graphml or gexf for Gephi, or csv for spreadsheets, which needs "
+            "-o PREFIX and writes PREFIX-nodes.csv and PREFIX-edges.csv.",
+        ),
     ] = ExportFormat.TTL,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (csv: this prefix) instead of stdout."),
+    ] = None,
+    provenance: Annotated[
+        bool,
+        typer.Option("--provenance", help="graphml, gexf, csv: add the derived-from edges to the sources."),
+    ] = False,
     source: SourcesOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
-    """Write the loaded graph in an RDF format."""
-    from .engine import serialize_graph
-
+    """Write the loaded graph in an RDF format, or its network for Gephi and spreadsheets."""
     opts = _options(ctx, source, no_bundled, store)
-    _write(serialize_graph(open_graph(opts), fmt.value), output, opts)
+    if not fmt.is_network:
+        from .engine import serialize_graph
+
+        _write(serialize_graph(open_graph(opts), fmt.value), output, opts)
+        return
+    from .analysis import render_network, write_network
+    from .errors import OutputError
+    from .projection import project
+
+    if fmt is ExportFormat.CSV and output is None:
+        raise OutputError(
+            "--format csv writes two files: give -o PREFIX (for PREFIX-nodes.csv, PREFIX-edges.csv)"
+        )
+    network = project(open_engine(opts), provenance=provenance)
+    if fmt is ExportFormat.CSV:
+        assert output is not None
+        for written in write_network(network, output, fmt.value):
+            print(f"wrote {written}", file=sys.stderr)
+    else:
+        _write(render_network(network, fmt.value), output, opts)
 
 
 @app.command()
@@ -381,6 +412,93 @@ def load(
     print(render_table(["triples", "file"], rows), file=sys.stderr)
     print(f"{len(kg)} triples in {store} ({time.monotonic() - start:.1f} s)", file=sys.stderr)
     kg.close()
+
+
+@app.command()
+def analyse(
+    ctx: typer.Context,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top", "-n", min=1, help="Show the top N nodes [default: 20 in a table, all in csv/json]."
+        ),
+    ] = None,
+    by: Annotated[
+        RankBy, typer.Option("--by", help="Rank by betweenness, pagerank or degree.")
+    ] = RankBy.BETWEENNESS,
+    fmt: Annotated[
+        MetricsFormat, typer.Option("--format", "-f", help="table (the top N), or csv or json (every node).")
+    ] = MetricsFormat.TABLE,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    provenance: Annotated[
+        bool, typer.Option("--provenance", help="Count the derived-from edges to the sources too.")
+    ] = False,
+    source: SourcesOpt = None,
+    no_bundled: NoBundledOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Rank the network's nodes: degree, betweenness, PageRank, and Louvain community (fixed seed)."""
+    from .analysis import analyse as run_analyse
+    from .analysis import render_metrics
+    from .projection import project
+
+    opts = _options(ctx, source, no_bundled, store)
+    limit = top if top is not None else (20 if fmt is MetricsFormat.TABLE else None)
+    metrics = run_analyse(project(open_engine(opts), provenance=provenance), top=limit, by=by.value)
+    _write(render_metrics(metrics, fmt.value), output, opts)
+
+
+@app.command()
+def path(
+    ctx: typer.Context,
+    start: Annotated[str, typer.Argument(metavar="FROM", help="A label (any case), CURIE or <IRI>.")],
+    end: Annotated[str, typer.Argument(metavar="TO", help="A label (any case), CURIE or <IRI>.")],
+    all_paths: Annotated[
+        bool, typer.Option("--all", help="Every shortest path, not only the best-evidenced.")
+    ] = False,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
+    source: SourcesOpt = None,
+    no_bundled: NoBundledOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """The shortest chain of relations between two concepts (followed either way), each step with
+    its relation, status and source. Exit 1 when nothing links them."""
+    from dataclasses import asdict
+
+    from .analysis import render_paths, shortest_paths
+    from .reports import to_json
+
+    found = shortest_paths(
+        open_engine(_options(ctx, source, no_bundled, store)), start, end, all_paths=all_paths
+    )
+    _write(to_json([asdict(p) for p in found]) if fmt is ReportFormat.JSON else render_paths(found), None)
+    if not found:
+        print(f"{PROG}: no path links {start!r} and {end!r} in the graph", file=sys.stderr)
+        raise typer.Exit(1)
+
+
+@app.command()
+def neighbours(
+    ctx: typer.Context,
+    term: Annotated[str, typer.Argument(help="A label (any case), CURIE or <IRI>.")],
+    depth: Annotated[int, typer.Option("--depth", "-d", min=1, help="How many hops out to go.")] = 1,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
+    source: SourcesOpt = None,
+    no_bundled: NoBundledOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """The nodes within --depth hops of a concept, each with the relation and source that reach it."""
+    from dataclasses import asdict
+
+    from .analysis import neighbours as find_neighbours
+    from .analysis import render_neighbours
+    from .reports import to_json
+
+    found = find_neighbours(open_engine(_options(ctx, source, no_bundled, store)), term, depth)
+    text = to_json([asdict(n) for n in found]) if fmt is ReportFormat.JSON else render_neighbours(found)
+    _write(text, None)
 
 
 def main() -> None:
