@@ -1,0 +1,191 @@
+"""Benchmark the embedded engine against a bare pyoxigraph script and rdflib's memory store.
+
+Generates a synthetic co-production graph (studies x themes x mechanisms x barriers x actors x
+findings; about 1.8M triples at the default scale), then times, side by side in one run:
+
+1. ``coprodkg load --store`` + ``coprodkg query`` (a 4-way join with GROUP BY), as subprocesses;
+2. a bare pyoxigraph script doing the same bulk load and query;
+3. rdflib's default memory store parsing the file and running the same query.
+
+Each job runs in its own process; its peak memory is that process's max RSS (``os.wait4``).
+It also times ``coprodkg --help`` against ``python -c "import typer"``. Results are printed as a
+table with ratios against the targets and written to ``bench/results/engine.json``.
+
+    python bench/bench_engine.py              # full size, about 1.8M triples (a few minutes)
+    python bench/bench_engine.py --scale 0.1  # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+EX = "https://example.org/bench/"
+
+QUERY = f"""PREFIX ex: <{EX}>
+SELECT ?theme (COUNT(*) AS ?n) (COUNT(DISTINCT ?actor) AS ?actors) WHERE {{
+  ?finding ex:theme ?theme ; ex:mechanism ?mechanism .
+  ?mechanism ex:addresses ?barrier .
+  ?barrier ex:affects ?actor .
+}} GROUP BY ?theme ORDER BY ?theme
+"""
+
+BARE_LOAD = """
+import sys, pyoxigraph as ox
+store = ox.Store(sys.argv[1])
+store.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:bench"))
+store.flush()
+"""
+BARE_QUERY = """
+import sys, pyoxigraph as ox
+store = ox.Store(sys.argv[1])
+rows = list(store.query(open(sys.argv[2]).read(), use_default_graph_as_union=True))
+print(len(rows))
+"""
+RDFLIB = """
+import sys, rdflib
+g = rdflib.Graph()
+g.parse(sys.argv[1], format="nt")
+rows = list(g.query(open(sys.argv[2]).read()))
+print(len(rows))
+"""
+
+
+def generate(path: Path, scale: float, seed: int = 1) -> int:
+    """Write the synthetic graph as N-Triples; return its triple count."""
+    rng = random.Random(seed)
+    studies, themes, mechanisms = max(1, int(200 * scale)), 40, 400
+    barriers, actors, findings_per_study = 300, 200, 1500
+    count = 0
+    with path.open("w", encoding="utf-8") as out:
+
+        def emit(s: str, p: str, o: str) -> None:
+            nonlocal count
+            out.write(f"<{EX}{s}> <{EX}{p}> {o} .\n")
+            count += 1
+
+        for m in range(mechanisms):
+            emit(f"mechanism/{m}", "label", f'"mechanism {m}"')
+            for b in rng.sample(range(barriers), 3):
+                emit(f"mechanism/{m}", "addresses", f"<{EX}barrier/{b}>")
+        for b in range(barriers):
+            emit(f"barrier/{b}", "label", f'"barrier {b}"')
+            for a in rng.sample(range(actors), 2):
+                emit(f"barrier/{b}", "affects", f"<{EX}actor/{a}>")
+        for s in range(studies):
+            emit(f"study/{s}", "label", f'"study {s}"')
+            for f in range(findings_per_study):
+                fid = f"finding/{s}-{f}"
+                emit(fid, "study", f"<{EX}study/{s}>")
+                emit(fid, "theme", f"<{EX}theme/{rng.randrange(themes)}>")
+                emit(fid, "mechanism", f"<{EX}mechanism/{rng.randrange(mechanisms)}>")
+                emit(fid, "text", f'"finding {f} of study {s}"')
+                emit(fid, "weight", f'"{rng.randrange(100)}"^^<http://www.w3.org/2001/XMLSchema#integer>')
+                emit(fid, "actor", f"<{EX}actor/{rng.randrange(actors)}>")
+    return count
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    stdout: str
+
+
+def run(argv: list[str]) -> Run:
+    """Run one process; its wall time and peak RSS."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    assert proc.stdout is not None and proc.stderr is not None
+    stdout, stderr = proc.stdout.read(), proc.stderr.read()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{argv[:3]} failed ({proc.returncode}): {stderr[-500:]}")
+    return Run(seconds, usage.ru_maxrss / 1024, stdout)
+
+
+def median_time(argv: list[str], repeat: int) -> float:
+    return statistics.median(run(argv).seconds for _ in range(repeat))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 is about 1.8M triples")
+    parser.add_argument("--repeat", type=int, default=7, help="runs of the --help timing")
+    parser.add_argument("--skip-rdflib", action="store_true", help="leave out the slow rdflib baseline")
+    args = parser.parse_args()
+
+    results: dict[str, object] = {"scale": args.scale}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        data, query = work / "bench.nt", work / "join.rq"
+        query.write_text(QUERY, encoding="utf-8")
+        triples = generate(data, args.scale)
+        results["triples"] = triples
+        print(f"generated {triples:,} triples ({data.stat().st_size / 1e6:.0f} MB of N-Triples)")
+
+        coprodkg = str(BIN / "coprodkg")
+        load = run([coprodkg, "load", "--no-bundled", "--store", str(work / "ck"), str(data)])
+        answer = run([coprodkg, "query", str(query), "--store", str(work / "ck"), "-f", "csv"])
+        ours = Run(load.seconds + answer.seconds, max(load.peak_mb, answer.peak_mb), answer.stdout)
+
+        bare_load = run([sys.executable, "-c", BARE_LOAD, str(work / "ox"), str(data)])
+        bare_query = run([sys.executable, "-c", BARE_QUERY, str(work / "ox"), str(query)])
+        bare = Run(bare_load.seconds + bare_query.seconds, max(bare_load.peak_mb, bare_query.peak_mb), bare_query.stdout)
+
+        rows = len(ours.stdout.strip().splitlines()) - 1
+        assert rows == int(bare.stdout), (rows, bare.stdout)
+        table = [
+            ("coprodkg load --store + query", load.seconds, answer.seconds, ours),
+            ("bare pyoxigraph script", bare_load.seconds, bare_query.seconds, bare),
+        ]
+        if not args.skip_rdflib:
+            memory = run([sys.executable, "-c", RDFLIB, str(data), str(query)])
+            assert int(memory.stdout) == rows
+            table.append(("rdflib memory store (parse + query)", memory.seconds, 0.0, memory))
+
+    print(f"\n{'engine':<38} {'load s':>8} {'query s':>8} {'total s':>8} {'peak MB':>8}")
+    for name, load_s, query_s, total in table:
+        print(f"{name:<38} {load_s:>8.2f} {query_s:>8.2f} {total.seconds:>8.2f} {total.peak_mb:>8.0f}")
+    time_ratio = ours.seconds / bare.seconds
+    memory_ratio = ours.peak_mb / bare.peak_mb
+    results.update(
+        coprodkg={"load_s": load.seconds, "query_s": answer.seconds, "peak_mb": ours.peak_mb},
+        pyoxigraph={"load_s": bare_load.seconds, "query_s": bare_query.seconds, "peak_mb": bare.peak_mb},
+        time_vs_pyoxigraph=time_ratio,
+        memory_vs_pyoxigraph=memory_ratio,
+    )
+    print(f"\ncoprodkg / pyoxigraph time:   {time_ratio:.2f}x  (target <= 1.3x)")
+    print(f"coprodkg / pyoxigraph memory: {memory_ratio:.2f}x  (target <= 1.3x)")
+    if not args.skip_rdflib:
+        speedup = table[2][3].seconds / ours.seconds
+        results.update(rdflib={"total_s": table[2][3].seconds, "peak_mb": table[2][3].peak_mb}, speedup_vs_rdflib=speedup)
+        print(f"rdflib memory store / coprodkg time: {speedup:.1f}x faster  (target >= 8x)")
+
+    help_s = median_time([str(BIN / "coprodkg"), "--help"], args.repeat)
+    typer_s = median_time([sys.executable, "-c", "import typer"], args.repeat)
+    results.update(help_s=help_s, import_typer_s=typer_s, help_vs_typer=help_s / typer_s)
+    print(f"\ncoprodkg --help {help_s * 1000:.0f} ms; python -c 'import typer' {typer_s * 1000:.0f} ms: "
+          f"{help_s / typer_s:.2f}x  (target <= 1.5x)")
+
+    out = HERE / "results" / "engine.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten to {out.relative_to(HERE.parent)}")
+
+
+if __name__ == "__main__":
+    main()
