@@ -265,6 +265,8 @@ def fill_store(
     existing = {g.value for g in oxstore.named_graphs() if isinstance(g, ox.NamedNode)}
     loaded = []
     for done, path in enumerate(paths, start=1):
+        if progress is not None:
+            progress(done - 1, len(paths), path)
         graph = file_graph(path)
         if graph in existing:
             parse_check(path)

@@ -41,7 +41,7 @@ FORMATS: dict[str, ox.RdfFormat] = {
     ".xml": ox.RdfFormat.RDF_XML,
 }
 
-#: Called as ``progress(done, total, path)`` while files load.
+#: Called as ``progress(done, total, path)`` before each file (``done`` files finished) and after it.
 Progress = Callable[[int, int, Path], None]
 
 _POSITION = re.compile(r"line (\d+)(?:(?: between)? columns? (\d+))?")
@@ -157,6 +157,8 @@ def load_files(
     """Load several files, reporting progress after each."""
     loaded = []
     for done, path in enumerate(paths, start=1):
+        if progress is not None:
+            progress(done - 1, len(paths), path)
         loaded.append(load_file(store, path, bulk=bulk))
         if progress is not None:
             progress(done, len(paths), path)
