@@ -117,9 +117,11 @@ def _progress() -> Callable[[int, int, Path], None] | None:
     start = time.monotonic()
 
     def report(done: int, total: int, path: Path) -> None:
-        if time.monotonic() - start > 1.0:
+        big = path.stat().st_size > 20_000_000
+        if time.monotonic() - start > 1.0 or big:
             end = "\n" if done == total else ""
-            print(f"\rloading {done}/{total} files ({path.name})\033[K", end=end, file=sys.stderr, flush=True)
+            state = "loaded" if done == total else f"loading {path.name} ({path.stat().st_size / 1e6:.0f} MB)"
+            print(f"\r{done}/{total} files {state}\033[K", end=end, file=sys.stderr, flush=True)
 
     return report
 
