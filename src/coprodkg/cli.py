@@ -93,6 +93,40 @@ StoreOpt = Annotated[
         show_default=False,
     ),
 ]
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint",
+        help="Use the SPARQL endpoint at this URL instead of a local graph (Fuseki .../ds/sparql, GraphDB "
+        ".../repositories/ID, Virtuoso .../sparql, Oxigraph .../query). Credentials come from "
+        "COPRODKG_USER and COPRODKG_PASSWORD or ~/.netrc.",
+        show_default=False,
+    ),
+]
+UpdateEndpointOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--update-endpoint", help="The store's SPARQL Update URL, when not --endpoint.", show_default=False
+    ),
+]
+GspEndpointOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--gsp-endpoint",
+        help="The store's Graph Store Protocol URL (Fuseki .../ds/data, Oxigraph .../store, Virtuoso "
+        ".../sparql-graph-crud-auth).",
+        show_default=False,
+    ),
+]
+GraphIriOpt = Annotated[
+    str | None,
+    typer.Option("--graph", help="The named graph (an IRI) on the endpoint to use.", show_default=False),
+]
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option("--timeout", help="Seconds to wait for the endpoint (default 30).", show_default=False),
+]
+_REMOTE_PARAMS = ("endpoint", "update_endpoint", "gsp_endpoint", "graph", "timeout")
 
 
 @dataclass
@@ -102,11 +136,15 @@ class GraphOptions:
     sources: list[Path] = field(default_factory=list)
     bundled: bool = True
     store: Path | None = None
+    remote: dict[str, Any] = field(default_factory=dict)
 
     def merged(self, sources: list[Path] | None, no_bundled: bool, store: Path | None) -> GraphOptions:
         """These options with a command's own added."""
         return GraphOptions(
-            [*self.sources, *(sources or [])], self.bundled and not no_bundled, store or self.store
+            [*self.sources, *(sources or [])],
+            self.bundled and not no_bundled,
+            store or self.store,
+            self.remote,
         )
 
 
@@ -127,8 +165,11 @@ def _progress() -> Callable[[int, int, Path], None] | None:
 
 
 def _options(ctx: typer.Context, sources: list[Path] | None, no_bundled: bool, store: Path | None) -> GraphOptions:
+    """The command's graph options; a command's --endpoint, --graph ... options are read from ``ctx``."""
     base = ctx.obj if isinstance(ctx.obj, GraphOptions) else GraphOptions()
-    return base.merged(sources, no_bundled, store)
+    opts = base.merged(sources, no_bundled, store)
+    opts.remote = {k: ctx.params[k] for k in _REMOTE_PARAMS if ctx.params.get(k) is not None}
+    return opts
 
 
 def open_graph(opts: GraphOptions) -> KnowledgeGraph:
@@ -139,8 +180,18 @@ def open_graph(opts: GraphOptions) -> KnowledgeGraph:
 
 
 def open_engine(opts: GraphOptions) -> Engine:
-    """The engine these options describe."""
-    return open_graph(opts)
+    """The engine these options describe: a remote endpoint with --endpoint, else the local graph."""
+    from .errors import EndpointError
+
+    if not opts.remote:
+        return open_graph(opts)
+    if "endpoint" not in opts.remote:
+        raise EndpointError("--graph, --update-endpoint, --gsp-endpoint and --timeout need --endpoint URL")
+    if opts.sources or opts.store:
+        raise EndpointError("--endpoint queries the remote store: leave out --source and --store")
+    from .remote import RemoteGraph
+
+    return RemoteGraph(**opts.remote)
 
 
 def _write(text: str | bytes, output: Path | None, opts: GraphOptions | None = None) -> None:
@@ -199,6 +250,11 @@ def info(
     source: SourcesOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateEndpointOpt = None,
+    gsp_endpoint: GspEndpointOpt = None,
+    graph: GraphIriOpt = None,
+    timeout: TimeoutOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
 ) -> None:
     """Summarise the graph: triples, instances per class, the files loaded, the prefixes."""
@@ -246,6 +302,11 @@ def query(
     source: SourcesOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateEndpointOpt = None,
+    gsp_endpoint: GspEndpointOpt = None,
+    graph: GraphIriOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Run a named query, a .rq file or inline SPARQL (-e) and print the answer."""
     from .catalogue import parse_assignments, resolve_query
@@ -313,6 +374,11 @@ def show(
     source: SourcesOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateEndpointOpt = None,
+    gsp_endpoint: GspEndpointOpt = None,
+    graph: GraphIriOpt = None,
+    timeout: TimeoutOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
 ) -> None:
     """Show everything about one resource: types, labels, definition, relations both ways, and the
@@ -333,6 +399,11 @@ def search(
     source: SourcesOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateEndpointOpt = None,
+    gsp_endpoint: GspEndpointOpt = None,
+    graph: GraphIriOpt = None,
+    timeout: TimeoutOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
 ) -> None:
     """Find resources by label, alternative label or definition (ignoring case and accents), best first."""
@@ -501,6 +572,104 @@ def neighbours(
     found = find_neighbours(open_engine(_options(ctx, source, no_bundled, store)), term, depth)
     text = to_json([asdict(n) for n in found]) if fmt is ReportFormat.JSON else render_neighbours(found)
     _write(text, None)
+
+
+@app.command()
+def push(
+    ctx: typer.Context,
+    endpoint: EndpointOpt = None,
+    graph: GraphIriOpt = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace", help="Overwrite the named graph (only that graph) instead of adding to it."
+        ),
+    ] = False,
+    update_endpoint: UpdateEndpointOpt = None,
+    gsp_endpoint: GspEndpointOpt = None,
+    timeout: TimeoutOpt = None,
+    source: SourcesOpt = None,
+    no_bundled: NoBundledOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Upload the loaded graph (bundled and --source files, or --store) into a named graph of a remote
+    store, by the Graph Store Protocol (--gsp-endpoint) or else SPARQL Update; report the server's count."""
+    from .errors import EndpointError
+    from .remote import DEFAULT_TIMEOUT, push_graph
+
+    if endpoint is None or graph is None:
+        raise EndpointError("push needs --endpoint URL (to count) and --graph IRI (the target graph)")
+    kg = open_graph(_options(ctx, source, no_bundled, store))
+    report = push_graph(
+        kg,
+        endpoint,
+        graph=graph,
+        update_endpoint=update_endpoint,
+        gsp_endpoint=gsp_endpoint,
+        replace=replace,
+        timeout=timeout or DEFAULT_TIMEOUT,
+    )
+    print(
+        f"sent {report.sent} triples to <{report.graph}> by {report.method}; "
+        f"the server holds {report.after} triples in it (before: {report.before})",
+        file=sys.stderr,
+    )
+    if not report.ok:
+        raise EndpointError(
+            f"the server holds {report.after} triples in <{graph}>, which does not fit the push"
+        )
+
+
+@app.command()
+def pull(
+    endpoint: EndpointOpt = None,
+    graph: GraphIriOpt = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the Turtle to this file.")
+    ] = None,
+    gsp_endpoint: GspEndpointOpt = None,
+    timeout: TimeoutOpt = None,
+) -> None:
+    """Fetch a named graph from a remote store (GSP GET with --gsp-endpoint, else CONSTRUCT) as Turtle."""
+    from .errors import EndpointError
+    from .remote import DEFAULT_TIMEOUT, pull_graph
+
+    if graph is None or (endpoint is None and gsp_endpoint is None):
+        raise EndpointError("pull needs --graph IRI and --endpoint URL (or --gsp-endpoint URL)")
+    pulled = pull_graph(endpoint, graph=graph, gsp_endpoint=gsp_endpoint, timeout=timeout or DEFAULT_TIMEOUT)
+    _write(pulled.serialize(format="turtle"), output)
+    print(f"{len(pulled)} triples from <{graph}>", file=sys.stderr)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str, typer.Option("--host", help="The address to listen on (loopback unless you say so).")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="The port (0 picks a free one).")
+    ] = 7878,
+    writable: Annotated[
+        bool,
+        typer.Option("--writable", help="Accept SPARQL Update and GSP writes (to a temporary copy only)."),
+    ] = False,
+    source: SourcesOpt = None,
+    no_bundled: NoBundledOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Serve the loaded graph as a SPARQL 1.1 endpoint (the Oxigraph server), read-only, until Ctrl-C."""
+    from .serve import start_server, wait_server
+
+    kg = open_graph(_options(ctx, source, no_bundled, store))
+    server = start_server(kg, host=host, port=port, writable=writable)
+    del kg
+    mode = "read-write" if writable else "read-only"
+    lines = [f"serving the graph ({mode}) at {server.base}", f"  SPARQL query:  {server.query_url}"]
+    lines += [f"  SPARQL update: {server.update_url}"] if writable else []
+    lines += [f"  Graph Store:   {server.store_url}", "press Ctrl-C to stop"]
+    print("\n".join(lines), file=sys.stderr, flush=True)
+    raise typer.Exit(wait_server(server))
 
 
 def main() -> None:

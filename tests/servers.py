@@ -1,0 +1,181 @@
+"""Real triple stores for the tests: Oxigraph server and a private Virtuoso, on loopback.
+
+Each server gets a free port, a temporary data directory and its own configuration, and is
+stopped by its own process id. A missing server binary is an error, never a skip: ``make test``
+installs both. The recipes behind these functions are in ``../shared/recipes.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+VIRTUOSO_PASSWORD = "s3cret"
+_VIRTUOSO_VSP = "/var/lib/virtuoso-opensource-7/vsp"
+_VIRTUOSO_VAD = "/usr/share/virtuoso-opensource-7/vad"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (right now)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` server from the PyPI package: next to this Python, else on PATH."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    found = str(beside) if beside.is_file() else shutil.which("oxigraph")
+    if found is None:
+        raise RuntimeError("the oxigraph server binary is missing: pip install oxigraph (make test does)")
+    return found
+
+
+@dataclass
+class Running:
+    """A server started by the tests."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    base: str
+    workdir: Path
+    sql_port: int = 0
+
+    def stop(self) -> None:
+        """Stop it by its own process id and wait for it."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log(self) -> str:
+        """The server's output so far (for failure messages)."""
+        path = self.workdir / "server.log"
+        return path.read_text(errors="replace")[-3000:] if path.is_file() else ""
+
+
+def wait_until_ready(server: Running, probe: str, seconds: float) -> None:
+    """Poll ``probe`` until it answers 200; fail with the server's log when it never does."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited with {server.process.returncode}:\n{server.log()}")
+        try:
+            with urllib.request.urlopen(probe, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.05)
+    server.stop()
+    raise RuntimeError(f"{server.name} did not answer {probe} within {seconds} s:\n{server.log()}")
+
+
+def start_oxigraph(workdir: Path, *, read_only: bool = False, location: bool = True) -> Running:
+    """``oxigraph serve`` on a free loopback port, on disk in ``workdir`` (or in memory)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    args = [oxigraph_binary(), "serve-read-only" if read_only else "serve", "--bind", f"127.0.0.1:{port}"]
+    if location:
+        args += ["--location", str(workdir / "db")]
+    with (workdir / "server.log").open("wb") as log:
+        process = subprocess.Popen(
+            args, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "RUST_BACKTRACE": "0"}
+        )
+    server = Running("oxigraph", process, f"http://127.0.0.1:{port}", workdir)
+    wait_until_ready(server, f"{server.base}/query?query=ASK%7B%7D", 20)
+    return server
+
+
+_VIRTUOSO_INI = """\
+[Database]
+DatabaseFile    = {d}/virtuoso.db
+ErrorLogFile    = {d}/virtuoso.log
+LockFile        = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+ErrorLogLevel   = 7
+FileExtend      = 200
+MaxCheckpointRemap = 2000
+Striping        = 0
+TempStorage     = TempDatabase
+[TempDatabase]
+DatabaseFile    = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping        = 0
+[Parameters]
+ServerPort      = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+MaxClientConnections = 10
+CheckpointInterval = 60
+CaseMode        = 2
+DirsAllowed     = ., {d}, {vad}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+MaxQueryMem     = 256M
+ThreadsPerQuery = 2
+[HTTPServer]
+ServerPort      = 127.0.0.1:{http}
+ServerRoot      = {vsp}
+MaxClientConnections = 10
+ServerThreads   = 10
+Charset         = UTF-8
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+"""
+
+
+def launch_virtuoso(workdir: Path) -> Running:
+    """Start a private Virtuoso (its own ini and database, loopback only); do not wait for it."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None or shutil.which("isql-vt") is None:
+        raise RuntimeError(
+            "virtuoso-t or isql-vt is missing: apt-get install virtuoso-opensource (make test does)"
+        )
+    workdir.mkdir(parents=True, exist_ok=True)
+    sql, http = free_port(), free_port()
+    ini = workdir / "virtuoso.ini"
+    ini.write_text(_VIRTUOSO_INI.format(d=workdir, sql=sql, http=http, vsp=_VIRTUOSO_VSP, vad=_VIRTUOSO_VAD))
+    with (workdir / "server.log").open("wb") as log:
+        process = subprocess.Popen(
+            [binary, "+foreground", "+configfile", str(ini)],
+            cwd=workdir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return Running("virtuoso", process, f"http://127.0.0.1:{http}", workdir, sql_port=sql)
+
+
+def ready_virtuoso(server: Running) -> Running:
+    """Wait for Virtuoso to answer, then replace the default dba password."""
+    wait_until_ready(server, f"{server.base}/sparql?query=ASK%7B%7D", 60)
+    isql(server, "dba", f"SET PASSWORD dba {VIRTUOSO_PASSWORD};")
+    return server
+
+
+def isql(server: Running, password: str, statements: str) -> str:
+    """Run SQL statements through ``isql-vt`` as dba."""
+    done = subprocess.run(
+        ["isql-vt", f"127.0.0.1:{server.sql_port}", "dba", password, f"exec={statements}"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    if done.returncode != 0 or "Error" in done.stdout + done.stderr:
+        raise RuntimeError(f"isql failed: {done.stdout} {done.stderr}")
+    return done.stdout
