@@ -21,14 +21,14 @@ from coprodkg.namespaces import CPK, CPKID, format_term, parse_term, shorten, wi
         ('"policy"@en', Literal("policy", lang="en")),
         ('"7"^^xsd:integer', Literal(7)),
         ("plain words", Literal("plain words")),
-        ("unknown:thing", Literal("unknown:thing")),
+        ("https://example.org/bare", URIRef("https://example.org/bare")),
     ],
 )
 def test_parse_term(text: str, expected: object) -> None:
     assert parse_term(text) == expected
 
 
-@pytest.mark.parametrize("text", ["<has space>", '"unterminated', '"x"@', '"x"^^notaprefix'])
+@pytest.mark.parametrize("text", ["<has space>", '"unterminated', '"x"@', '"x"^^notaprefix', "ex:theme-1"])
 def test_parse_term_rejects_malformed(text: str) -> None:
     with pytest.raises(TermError):
         parse_term(text)

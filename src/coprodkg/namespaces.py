@@ -58,8 +58,8 @@ _PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 def parse_term(text: str, prefixes: Mapping[str, str] = PREFIXES) -> Node:
     """Read an RDF term as a user types it: ``<IRI>``, a CURIE, a number or a literal.
 
-    A quoted string may carry a language tag or a datatype; anything else that is not a CURIE
-    of a known prefix is a plain string literal.
+    A quoted string may carry a language tag or a datatype. A CURIE must use a known prefix; a
+    bare ``https://...`` is read as an IRI; other text is a plain string literal.
 
     >>> parse_term("cpk:Theme")
     rdflib.term.URIRef('https://w3id.org/coprodkg/ns#Theme')
@@ -78,9 +78,17 @@ def parse_term(text: str, prefixes: Mapping[str, str] = PREFIXES) -> Node:
         return URIRef(iri)
     if text.startswith('"'):
         return _parse_quoted(text, prefixes)
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s<>\"{}|\\^`]+", text):
+        return URIRef(text)
     match = _CURIE.match(text)
     if match and (match.group(1) or "") in prefixes:
         return URIRef(prefixes[match.group(1) or ""] + match.group(2))
+    if match and match.group(1):
+        known = ", ".join(sorted(prefixes))
+        raise TermError(
+            f"unknown prefix {match.group(1)}: in {text!r}: write the full <IRI>, use a known prefix "
+            f"({known}), or quote it for a literal"
+        )
     if _NUMBER.match(text):
         return Literal(text, datatype=_XSD_INTEGER if re.fullmatch(r"[+-]?\d+", text) else _XSD_DECIMAL)
     if text in ("true", "false"):
