@@ -184,6 +184,10 @@ def test_graphml_reads_back_with_the_same_counts(network: nx.MultiDiGraph, tmp_p
     node = back.nodes["https://w3id.org/coprodkg/id/academic-researchers"]
     assert node["label"] == "academic researchers" and node["kind"] == "actor"
     assert "; " in node["sources"]
+    assert len({key for *_, key in back.edges(keys=True)}) == back.number_of_edges()  # Gephi needs unique ids
+    assert {d["predicate"] for *_, d in back.edges(data=True)} == {
+        d["predicate"] for *_, d in network.edges(data=True)
+    }
 
 
 def test_gexf_reads_back_with_the_same_counts(network: nx.MultiDiGraph, tmp_path: Path) -> None:

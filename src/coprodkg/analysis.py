@@ -413,12 +413,14 @@ def _scalar(value: Any) -> str | int | float | bool:
 
 
 def _flat(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy with scalar attributes only, each attribute of one type (for GraphML and GEXF)."""
+    """A copy for GraphML and GEXF: scalar attributes, each of one type, and edges keyed ``e0``,
+    ``e1`` ... (the predicate stays an attribute)."""
     flat = graph.__class__()
     for node, attrs in graph.nodes(data=True):
         flat.add_node(node, **{k: _scalar(v) for k, v in attrs.items() if v is not None})
-    for u, v, key, attrs in graph.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=key, **{k: _scalar(x) for k, x in attrs.items() if x is not None})
+    for number, (u, v, attrs) in enumerate(graph.edges(data=True)):
+        # a document-wide unique edge id: Gephi drops edges whose id repeats (the predicate would)
+        flat.add_edge(u, v, key=f"e{number}", **{k: _scalar(x) for k, x in attrs.items() if x is not None})
     _unify([d for _, d in flat.nodes(data=True)])
     _unify([d for *_, d in flat.edges(data=True)])
     return flat
