@@ -33,7 +33,14 @@ KINDS: dict[str, tuple[str, ...]] = {
     "outcome": ("cpk:Outcome",),
     "actor": ("cpk:ActorRole", "foaf:Person"),
     "organisation": ("org:Organization",),
-    "source": ("cpk:Source", "cpk:DataSource", "cpk:ResearchProject", "cpk:WorkPackage"),
+    "source": (
+        "cpk:Source",
+        "cpk:DataSource",
+        "cpk:ResearchProject",
+        "cpk:WorkPackage",
+        "cpk:ProjectComponent",
+        "fabio:Journal",
+    ),
     "concept": ("cpk:Concept", "cpk:Finding"),
 }
 
