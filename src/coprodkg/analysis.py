@@ -17,16 +17,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import pathlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from itertools import islice, pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
-from .errors import OutputError, TermError
+from .errors import TermError
 from .namespaces import PREFIXES, shorten
+from .network_files import NETWORK_FORMATS, render_network, write_network
 from .projection import project
 
 if TYPE_CHECKING:
@@ -56,8 +56,6 @@ __all__ = [
 SEED = 42
 #: What :func:`analyse` can rank by.
 RANKINGS = ("betweenness", "pagerank", "degree")
-#: The formats :func:`write_network` writes.
-NETWORK_FORMATS = ("graphml", "gexf", "csv")
 #: Better-evidenced relations first when several link the same two nodes.
 _STATUS_RANK = {"article": 0, "project": 1, "literature": 2, "interpretation": 3}
 #: At most this many shortest paths are considered (a guard for dense user graphs).
@@ -398,125 +396,3 @@ def render_neighbours(found: list[Neighbour]) -> str:
 
     rows = [[str(n.distance), n.kind, n.label, str(n.step), _sources(n.step)] for n in found]
     return render_table(["hops", "kind", "label", "reached by", "source"], rows) + "\n"
-
-
-# ---- files for Gephi and spreadsheets -----------------------------------------------------------
-
-
-def _scalar(value: Any) -> str | int | float | bool:
-    if isinstance(value, list | tuple | set):
-        return "; ".join(str(v) for v in value)
-    for kind in (bool, int, float, str):  # bool first: it is an int; str also catches rdflib Literals
-        if isinstance(value, kind):
-            return kind(value)
-    return str(value)
-
-
-def _flat(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy for GraphML and GEXF: scalar attributes, each of one type, and edges keyed ``e0``,
-    ``e1`` ... (the predicate stays an attribute)."""
-    flat = graph.__class__()
-    for node, attrs in graph.nodes(data=True):
-        flat.add_node(node, **{k: _scalar(v) for k, v in attrs.items() if v is not None})
-    for number, (u, v, attrs) in enumerate(graph.edges(data=True)):
-        # a document-wide unique edge id: Gephi drops edges whose id repeats (the predicate would)
-        flat.add_edge(u, v, key=f"e{number}", **{k: _scalar(x) for k, x in attrs.items() if x is not None})
-    _unify([d for _, d in flat.nodes(data=True)])
-    _unify([d for *_, d in flat.edges(data=True)])
-    return flat
-
-
-def _unify(rows: list[dict[str, Any]]) -> None:
-    """Turn an attribute that holds values of several types into text everywhere it occurs."""
-    types: dict[str, set[type]] = {}
-    for attrs in rows:
-        for key, value in attrs.items():
-            types.setdefault(key, set()).add(type(value))
-    mixed = {key for key, seen in types.items() if len(seen) > 1}
-    for attrs in rows:
-        for key in mixed & attrs.keys():
-            attrs[key] = str(attrs[key])
-
-
-def render_network(graph: nx.MultiDiGraph, fmt: str) -> bytes:
-    """The network as GraphML or GEXF (lists joined with ``"; "``); CSV is two files: see
-    :func:`write_network`."""
-    import networkx as nx
-
-    if fmt not in ("graphml", "gexf"):
-        raise OutputError(f"{fmt} is written as files, not to stdout: give an --output")
-    out = io.BytesIO()
-    if fmt == "graphml":
-        nx.write_graphml(_flat(graph), out, encoding="utf-8")
-    else:
-        nx.write_gexf(_flat(graph), out, encoding="utf-8")
-    return out.getvalue()
-
-
-def write_network(
-    graph: nx.MultiDiGraph, path: pathlib.Path | str, fmt: str = "graphml"
-) -> list[pathlib.Path]:
-    """Write the network for Gephi (``graphml``, ``gexf``) or spreadsheets (``csv``); return the files.
-
-    ``csv`` treats ``path`` as a prefix: ``net`` (or ``net.csv``) gives ``net-nodes.csv`` (columns
-    Id, Label, kind, ...) and ``net-edges.csv`` (Source, Target, Type, Label, ...), the headers
-    Gephi's spreadsheet import recognises. List attributes are joined with ``"; "``.
-
-    >>> import tempfile
-    >>> from coprodkg import load_graph, project
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     [p.name for p in write_network(project(load_graph()), f"{tmp}/net", "csv")]
-    ['net-nodes.csv', 'net-edges.csv']
-    """
-    path = pathlib.Path(path)
-    if fmt not in NETWORK_FORMATS:
-        raise OutputError(f"unknown network format {fmt!r}: choose one of {', '.join(NETWORK_FORMATS)}")
-    if fmt != "csv":
-        files = [path]
-        contents = [render_network(graph, fmt)]
-    else:
-        stem = path.with_suffix("") if path.suffix == ".csv" else path
-        files = [stem.with_name(stem.name + "-nodes.csv"), stem.with_name(stem.name + "-edges.csv")]
-        contents = [_node_csv(graph).encode("utf-8"), _edge_csv(graph).encode("utf-8")]
-    for file, content in zip(files, contents, strict=True):
-        if file.is_dir():
-            raise OutputError(f"{file} is a folder: give a file name")
-        try:
-            file.write_bytes(content)
-        except OSError as error:
-            raise OutputError(f"cannot write {file}: {error.strerror or error}") from None
-    return files
-
-
-def _csv(header: list[str], rows: list[list[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue()
-
-
-def _node_csv(graph: nx.MultiDiGraph) -> str:
-    first = ["kind", "status", "sources", "definition"]
-    rest = sorted({k for _, d in graph.nodes(data=True) for k in d} - {"label", "iri", *first})
-    rows = [
-        [node, attrs.get("label", ""), *(_scalar(attrs.get(k, "")) for k in (*first, *rest))]
-        for node, attrs in graph.nodes(data=True)
-    ]
-    return _csv(["Id", "Label", *first, *rest], rows)
-
-
-def _edge_csv(graph: nx.MultiDiGraph) -> str:
-    rows = [
-        [
-            u,
-            v,
-            "Directed",
-            d.get("label", ""),
-            d.get("predicate", key),
-            d.get("status", ""),
-            _scalar(d.get("sources", [])),
-        ]
-        for u, v, key, d in graph.edges(keys=True, data=True)
-    ]
-    return _csv(["Source", "Target", "Type", "Label", "predicate", "status", "sources"], rows)

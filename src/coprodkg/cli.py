@@ -446,7 +446,7 @@ def export(
 
         _write(serialize_graph(open_graph(opts), fmt.value), output, opts)
         return
-    from .analysis import render_network, write_network
+    from .network_files import render_network, write_network
     from .errors import OutputError
     from .projection import project
 
@@ -670,6 +670,53 @@ def serve(
     lines += [f"  Graph Store:   {server.store_url}", "press Ctrl-C to stop"]
     print("\n".join(lines), file=sys.stderr, flush=True)
     raise typer.Exit(wait_server(server))
+
+
+@app.command()
+def viz(
+    ctx: typer.Context,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The HTML file to write (one self-contained page).")
+    ] = Path("coprodkg-explorer.html"),
+    focus: Annotated[
+        str | None,
+        typer.Option("--focus", help="Show only this resource's neighbourhood: a CURIE, <IRI> or label.", show_default=False),
+    ] = None,
+    depth: Annotated[int, typer.Option("--depth", min=0, help="How many steps around --focus to show.")] = 1,
+    kinds: Annotated[
+        str | None,
+        typer.Option(
+            "--kinds", help="Comma-separated kinds to show: theme,mechanism,barrier,facilitator,outcome,actor,"
+            "organisation,source,concept.", show_default=False,
+        ),
+    ] = None,
+    max_nodes: Annotated[
+        int, typer.Option("--max-nodes", min=1, help="Above this many nodes, keep the most central (the page says so).")
+    ] = 5000,
+    title: Annotated[str, typer.Option("--title", help="The page's heading.")] = "coprodkg explorer",
+    open_page: Annotated[bool, typer.Option("--open", help="Open the page in the web browser when written.")] = False,
+    source: SourcesOpt = None,
+    no_bundled: NoBundledOpt = False,
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    update_endpoint: UpdateEndpointOpt = None,
+    gsp_endpoint: GspEndpointOpt = None,
+    graph: GraphIriOpt = None,
+    timeout: TimeoutOpt = None,
+) -> None:
+    """Write the interactive explorer: one offline HTML file with search, filters, a legend and a side panel."""
+    from .errors import OutputError
+    from .viz import open_in_browser, render_html
+
+    if focus is None and ctx.get_parameter_source("depth") is not None and ctx.get_parameter_source("depth").name == "COMMANDLINE":
+        raise OutputError("--depth needs --focus TERM")
+    opts = _options(ctx, source, no_bundled, store)
+    wanted = [k for k in kinds.split(",") if k.strip()] if kinds is not None else None
+    page = render_html(open_engine(opts), focus=focus, depth=depth, kinds=wanted, max_nodes=max_nodes, title=title)
+    _write(page, output, opts)
+    print(f"wrote {output}", file=sys.stderr)
+    if open_page:
+        open_in_browser(output)
 
 
 def main() -> None:
