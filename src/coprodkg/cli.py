@@ -446,8 +446,8 @@ def export(
 
         _write(serialize_graph(open_graph(opts), fmt.value), output, opts)
         return
-    from .network_files import render_network, write_network
     from .errors import OutputError
+    from .network_files import render_network, write_network
     from .projection import project
 
     if fmt is ExportFormat.CSV and output is None:
