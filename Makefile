@@ -10,6 +10,7 @@ DEMO_HTML ?= coprodkg-explorer.html
 demo: $(VENV)/.stamp-base
 	$(BIN)/coprodkg info
 	$(BIN)/coprodkg query themes
+	$(BIN)/coprodkg viz -o $(DEMO_HTML)
 
 ## make test: install what the tests need (Debian packages, Python packages), then run every check
 test: system-deps $(VENV)/.stamp-test check
