@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -104,20 +105,29 @@ def _plain(term: Node | None) -> str:
     return "" if term is None else str(term)
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Aligned columns under a header and a rule.
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int = 60) -> str:
+    """Aligned columns under a header and a rule; cells longer than ``max_width`` wrap.
 
     >>> print(render_table(["a", "bb"], [["1", "2"]]))
     a  bb
     -  --
     1  2
+    >>> print(render_table(["word"], [["one two three"]], max_width=7))
+    word
+    -------
+    one two
+    three
     """
+    wrapped = [[textwrap.wrap(cell, max_width, break_on_hyphens=False, break_long_words=False) or [""] for cell in row] for row in rows]
     widths = [len(h) for h in headers]
-    for row in rows:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    for row in wrapped:
+        widths = [max(w, *(len(piece) for piece in cell)) for w, cell in zip(widths, row, strict=True)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines.extend("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+    for row in wrapped:
+        for i in range(max(len(cell) for cell in row)):
+            pieces = [cell[i] if i < len(cell) else "" for cell in row]
+            lines.append("  ".join(p.ljust(w) for p, w in zip(pieces, widths, strict=True)).rstrip())
     return "\n".join(lines)
 
 
