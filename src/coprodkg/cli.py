@@ -680,21 +680,32 @@ def viz(
     ] = Path("coprodkg-explorer.html"),
     focus: Annotated[
         str | None,
-        typer.Option("--focus", help="Show only this resource's neighbourhood: a CURIE, <IRI> or label.", show_default=False),
+        typer.Option(
+            "--focus",
+            help="Show only this resource's neighbourhood: a CURIE, <IRI> or label.",
+            show_default=False,
+        ),
     ] = None,
     depth: Annotated[int, typer.Option("--depth", min=0, help="How many steps around --focus to show.")] = 1,
     kinds: Annotated[
         str | None,
         typer.Option(
-            "--kinds", help="Comma-separated kinds to show: theme,mechanism,barrier,facilitator,outcome,actor,"
-            "organisation,source,concept.", show_default=False,
+            "--kinds",
+            help="Comma-separated kinds to show: theme,mechanism,barrier,facilitator,outcome,actor,"
+            "organisation,source,concept.",
+            show_default=False,
         ),
     ] = None,
     max_nodes: Annotated[
-        int, typer.Option("--max-nodes", min=1, help="Above this many nodes, keep the most central (the page says so).")
+        int,
+        typer.Option(
+            "--max-nodes", min=1, help="Above this many nodes, keep the most central (the page says so)."
+        ),
     ] = 5000,
     title: Annotated[str, typer.Option("--title", help="The page's heading.")] = "coprodkg explorer",
-    open_page: Annotated[bool, typer.Option("--open", help="Open the page in the web browser when written.")] = False,
+    open_page: Annotated[
+        bool, typer.Option("--open", help="Open the page in the web browser when written.")
+    ] = False,
     source: SourcesOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
@@ -708,11 +719,14 @@ def viz(
     from .errors import OutputError
     from .viz import open_in_browser, render_html
 
-    if focus is None and ctx.get_parameter_source("depth") is not None and ctx.get_parameter_source("depth").name == "COMMANDLINE":
+    given = ctx.get_parameter_source("depth")
+    if focus is None and given is not None and given.name == "COMMANDLINE":
         raise OutputError("--depth needs --focus TERM")
     opts = _options(ctx, source, no_bundled, store)
     wanted = [k for k in kinds.split(",") if k.strip()] if kinds is not None else None
-    page = render_html(open_engine(opts), focus=focus, depth=depth, kinds=wanted, max_nodes=max_nodes, title=title)
+    page = render_html(
+        open_engine(opts), focus=focus, depth=depth, kinds=wanted, max_nodes=max_nodes, title=title
+    )
     _write(page, output, opts)
     print(f"wrote {output}", file=sys.stderr)
     if open_page:
