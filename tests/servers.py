@@ -83,13 +83,16 @@ def wait_until_ready(server: Running, probe: str, seconds: float) -> None:
     raise RuntimeError(f"{server.name} did not answer {probe} within {seconds} s:\n{server.log()}")
 
 
-def start_oxigraph(workdir: Path, *, read_only: bool = False, location: bool = True) -> Running:
+def start_oxigraph(
+    workdir: Path, *, read_only: bool = False, location: bool = True, extra: tuple[str, ...] = ()
+) -> Running:
     """``oxigraph serve`` on a free loopback port, on disk in ``workdir`` (or in memory)."""
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     args = [oxigraph_binary(), "serve-read-only" if read_only else "serve", "--bind", f"127.0.0.1:{port}"]
     if location:
         args += ["--location", str(workdir / "db")]
+    args += extra
     with (workdir / "server.log").open("wb") as log:
         process = subprocess.Popen(
             args, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "RUST_BACKTRACE": "0"}

@@ -127,6 +127,19 @@ def _credentials(url: str) -> tuple[str, str] | None:
     return found[0] or "", found[2]
 
 
+class _DigestOnce(urllib.request.HTTPDigestAuthHandler):
+    """Digest auth that gives up as soon as the server refuses the credentials.
+
+    urllib's handler tries again up to five times with the same credentials, re-sending the body
+    each time; a server may then drop the connection mid-upload and the 401 is lost.
+    """
+
+    def http_error_401(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
+        if req.get_header("Authorization"):
+            raise urllib.error.HTTPError(req.full_url, code, msg, headers, fp)
+        return super().http_error_401(req, fp, code, msg, headers)
+
+
 def _opener(url: str) -> urllib.request.OpenerDirector:
     """An opener answering Basic or Digest challenges for ``url`` (only when the server asks)."""
     handlers: list[urllib.request.BaseHandler] = []
@@ -135,7 +148,7 @@ def _opener(url: str) -> urllib.request.OpenerDirector:
         manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         manager.add_password(None, url, *found)  # type: ignore[arg-type]
         handlers += [
-            urllib.request.HTTPDigestAuthHandler(manager),
+            _DigestOnce(manager),
             urllib.request.HTTPBasicAuthHandler(manager),
         ]
     return urllib.request.build_opener(*handlers)
@@ -469,8 +482,13 @@ def _ntriples(source: KnowledgeGraph | Graph) -> list[ox.Triple]:
     return list(dict.fromkeys(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)))
 
 
-def _batches(triples: Iterable[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
-    """Batches of about ``size`` triples that never split the triples sharing a blank node."""
+def _batches(triples: Iterable[ox.Triple], size: int) -> Iterator[tuple[bool, list[ox.Triple]]]:
+    """Batches of at most ``size`` triples, flagged when they hold blank nodes.
+
+    A batch never splits the triples that share a blank node (a connected group may exceed
+    ``size``). Blank-node batches are a tenth of ``size``: they go as INSERT templates, which
+    Virtuoso compiles into SQL that must stay under 10,000 lines.
+    """
     parent: dict[str, str] = {}
 
     def root(node: str) -> str:
@@ -488,14 +506,15 @@ def _batches(triples: Iterable[ox.Triple], size: int) -> Iterator[list[ox.Triple
         blank = t.subject if isinstance(t.subject, ox.BlankNode) else t.object
         key = root(blank.value) if isinstance(blank, ox.BlankNode) else f"#{index}"
         groups.setdefault(key, []).append(t)
-    batch: list[ox.Triple] = []
-    for group in groups.values():
-        if batch and len(batch) + len(group) > size:
-            yield batch
-            batch = []
+    pending: dict[bool, list[ox.Triple]] = {False: [], True: []}
+    for key, group in groups.items():
+        has_blank = not key.startswith("#")
+        batch, limit = pending[has_blank], max(1, size // 10) if has_blank else size
+        if batch and len(batch) + len(group) > limit:
+            yield has_blank, batch
+            batch = pending[has_blank] = []
         batch.extend(group)
-    if batch:
-        yield batch
+    yield from ((kind, batch) for kind, batch in pending.items() if batch)
 
 
 def _push_update(remote: RemoteGraph, triples: list[ox.Triple], graph: str, replace: bool, size: int) -> int:
@@ -504,9 +523,9 @@ def _push_update(remote: RemoteGraph, triples: list[ox.Triple], graph: str, repl
     drop = f"DROP SILENT GRAPH <{staging}>"
     batches = 0
     try:
-        for batch in _batches(triples, size):
+        for blank, batch in _batches(triples, size):
             lines = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in batch)
-            if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in batch):
+            if blank:
                 # Virtuoso refuses blank nodes in INSERT DATA; a template with an empty WHERE
                 # makes one fresh blank node per label, exactly like INSERT DATA on other stores.
                 remote.update(f"INSERT {{ GRAPH <{staging}> {{\n{lines}\n}} }} WHERE {{}}")
@@ -533,7 +552,7 @@ def push_graph(
     gsp_endpoint: str | None = None,
     replace: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
-    batch_size: int = 2000,
+    batch_size: int = 1000,
 ) -> PushReport:
     """Upload the triples of ``source`` into the named ``graph``; add to it unless ``replace``.
 
