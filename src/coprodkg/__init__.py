@@ -37,6 +37,10 @@ _LAZY = {
     # the network view and its analysis
     "project": "projection",
     "analyse": "analysis",
+    "GraphPath": "analysis",
+    "Neighbour": "analysis",
+    "NodeMetrics": "analysis",
+    "Step": "analysis",
     "shortest_paths": "analysis",
     "neighbours": "analysis",
     "write_network": "analysis",
@@ -58,5 +62,7 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         from importlib import import_module
 
-        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

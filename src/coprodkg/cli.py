@@ -481,9 +481,10 @@ def load(
     opts = _options(ctx, [*(sources or []), *(source or [])], no_bundled, None)
     start = time.monotonic()
     kg = fill_store(store, opts.sources, bundled=opts.bundled, replace=replace, progress=_progress())
-    rows = [[str(f.triples), str(f.path)] for f in kg.files()]
-    print(render_table(["triples", "file"], rows), file=sys.stderr)
-    print(f"{len(kg)} triples in {store} ({time.monotonic() - start:.1f} s)", file=sys.stderr)
+    files = kg.files()
+    print(render_table(["triples", "file"], [[str(f.triples), str(f.path)] for f in files]), file=sys.stderr)
+    total = sum(f.triples for f in files)
+    print(f"{total} triples in {len(files)} files in {store} ({time.monotonic() - start:.1f} s)", file=sys.stderr)
     kg.close()
 
 

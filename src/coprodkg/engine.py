@@ -122,12 +122,15 @@ class KnowledgeGraph:
         return Dataset(store=OxigraphStore(store=self.store), default_union=True)
 
     def files(self) -> list[SourceFile]:
-        """The source files behind the graph, with their triple counts (read from the store)."""
+        """The source files behind the graph, with their triple counts (counted once, when loaded)."""
         known = {f.graph: f for f in self._files}
         out = []
-        for graph, count in self.graphs():
-            path = graph_path(graph)
-            out.append(known.get(graph) or SourceFile(path or Path(graph), graph, count))
+        for graph in sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)):
+            if graph in known:
+                out.append(known[graph])
+            else:
+                path = graph_path(graph) or Path(graph)
+                out.append(SourceFile(path, graph, count_graph(self.store, ox.NamedNode(graph))))
         return out
 
     def graphs(self) -> list[tuple[str, int]]:
