@@ -308,7 +308,7 @@ _UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE"
 def query_form(sparql: str) -> str:
     """SELECT, ASK, CONSTRUCT, DESCRIBE, or UPDATE: the first keyword outside the prologue.
 
-    >>> query_form("PREFIX add: <urn:x#> # INSERT\nSELECT * WHERE { ?s add:p ?o }")
+    >>> query_form("PREFIX add: <urn:x#> SELECT * WHERE { ?s add:p ?o }  # INSERT")
     'SELECT'
     """
     for match in _TOKEN.finditer(sparql):
