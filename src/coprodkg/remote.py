@@ -23,6 +23,7 @@ QLever, Neptune) and give the same :class:`~coprodkg.results.Result` as the embe
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import http.client
 import json
@@ -154,6 +155,38 @@ def _opener(url: str) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(*handlers)
 
 
+def _preauthorize(request: urllib.request.Request, timeout: float) -> None:
+    """Answer the server's challenge before sending a body, as curl does.
+
+    Sent without credentials, a large upload meets a 401 that the server may send while the body
+    is still on its way, closing the connection: the client then sees a broken pipe, never the
+    challenge. A bodiless HEAD fetches the challenge first; the upload then carries the answer.
+    """
+    found = _credentials(request.full_url)
+    if found is None or request.data is None:
+        return
+    probe = urllib.request.Request(request.full_url, method="HEAD", headers={"User-Agent": USER_AGENT})
+    try:
+        with urllib.request.build_opener().open(probe, timeout=timeout):
+            return
+    except urllib.error.HTTPError as error:
+        challenge = error.headers.get("WWW-Authenticate", "") if error.code == 401 else ""
+        error.close()
+    except (urllib.error.URLError, OSError, http.client.HTTPException):
+        return  # the upload itself will report it
+    scheme, _, rest = challenge.partition(" ")
+    if scheme.lower() == "basic":
+        token = base64.b64encode(f"{found[0]}:{found[1]}".encode()).decode("ascii")
+        request.add_unredirected_header("Authorization", f"Basic {token}")
+    elif scheme.lower() == "digest":
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, request.full_url, *found)  # type: ignore[arg-type]
+        fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
+        answer = _DigestOnce(manager).get_authorization(request, fields)
+        if answer:
+            request.add_unredirected_header("Authorization", f"Digest {answer}")
+
+
 def _reason(body: bytes) -> str:
     """The first meaningful line of an error body, tags stripped, trimmed."""
     text = _TAG.sub(" ", body[:20000].decode("utf-8", errors="replace"))
@@ -227,6 +260,7 @@ def _send(request: urllib.request.Request, timeout: float, *, idempotent: bool) 
     """Send a request and read the whole answer; retry idempotent ones that may succeed later."""
     request.add_header("User-Agent", USER_AGENT)
     attempts = _ATTEMPTS if idempotent else 1
+    _preauthorize(request, timeout)
     for attempt in range(attempts):
         try:
             with _opener(request.full_url).open(request, timeout=timeout) as response:
