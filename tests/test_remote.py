@@ -54,12 +54,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 CLI = Callable[..., Outcome]
 
 #: Queries a store answers wrongly, with the reason; strict, so a fix (or a changed query) shows.
-KNOWN_WRONG = {
-    ("virtuoso", "sources"): "Virtuoso evaluates a `+` path with both ends unbound inside FILTER NOT EXISTS "
-    "as always true (at top level it refuses: 'transitive start not given'), so no row survives",
-}
-
-
 @dataclass(frozen=True)
 class Store:
     """One running server and its URLs."""
@@ -171,8 +165,6 @@ def test_the_catalogue_is_not_empty() -> None:
 
 @pytest.mark.parametrize("named", QUERIES, ids=[q.name for q in QUERIES])
 def test_named_query_answers_as_locally(store: Store, named: NamedQuery, bundled: KnowledgeGraph) -> None:
-    if (store.name, named.name) in KNOWN_WRONG:
-        pytest.xfail(KNOWN_WRONG[store.name, named.name])
     local = bundled.query(named.text, named.bindings({}))
     remote = RemoteGraph(store.query, graph=GRAPH).query(named.text, named.bindings({}))
     assert (remote.kind, remote.vars) == (local.kind, local.vars)
