@@ -53,7 +53,6 @@ GRAPH = "https://example.org/graph/coprodkg"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 CLI = Callable[..., Outcome]
 
-#: Queries a store answers wrongly, with the reason; strict, so a fix (or a changed query) shows.
 @dataclass(frozen=True)
 class Store:
     """One running server and its URLs."""

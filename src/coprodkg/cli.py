@@ -31,11 +31,13 @@ PROG = "coprodkg"
 class _OneLineErrors(TyperGroup):
     """Print user and usage errors as one line and exit 2, whoever calls the app."""
 
-    def main(self, args: Sequence[str] | None = None, *a: Any, standalone_mode: bool = True, **kw: Any) -> Any:
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, standalone_mode: bool = True, **kw: Any
+    ) -> Any:
         from .errors import CoprodkgError
 
         try:
-            code = super().main(args, *a, standalone_mode=False, **kw)
+            code = super().main(args=args, prog_name=prog_name, standalone_mode=False, **kw)
         except CoprodkgError as error:
             _fail(str(error))
         except Exception as error:
@@ -326,10 +328,7 @@ def query(
         text, bindings = named.text, named.bindings(given)
     opts = _options(ctx, source, no_bundled, store)
     engine = open_engine(opts)
-    if update:
-        result = engine.query(text, bindings, allow_update=True)  # type: ignore[call-arg]
-    else:
-        result = engine.query(text, bindings)
+    result = engine.query(text, bindings, allow_update=update)
     _write(render_result(result, fmt), output, opts)
 
 
@@ -476,7 +475,7 @@ def load(
 ) -> None:
     """Fill an on-disk store with the bundled graph and your files, so later commands parse nothing."""
     from .engine import fill_store
-    from .reports import render_table
+    from .results import render_table
 
     opts = _options(ctx, [*(sources or []), *(source or [])], no_bundled, None)
     start = time.monotonic()

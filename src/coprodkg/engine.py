@@ -52,8 +52,10 @@ _AT = re.compile(r"error at (\d+):(\d+): ?")
 class Engine(Protocol):
     """What every engine offers the commands: SPARQL in, a :class:`Result` out."""
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> Result:
-        """Run a SPARQL query, binding variables to terms."""
+    def query(
+        self, sparql: str, bindings: Mapping[str, Node] | None = None, *, allow_update: bool = False
+    ) -> Result:
+        """Run a SPARQL query, binding variables to terms; an update only with ``allow_update``."""
         ...
 
     def graphs(self) -> list[tuple[str, int]]:
