@@ -339,7 +339,8 @@ def _edge_items(graph: nx.MultiDiGraph, order: Sequence[str], big: bool) -> list
     return items
 
 
-def _vis_options(big: bool) -> dict[str, Any]:
+def _vis_options(count: int) -> dict[str, Any]:
+    big = count > 1000
     return {
         "autoResize": True,
         "physics": {"enabled": False},
@@ -366,7 +367,7 @@ def _vis_options(big: bool) -> dict[str, Any]:
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
             "color": {"color": "#a0a4a8", "highlight": "#333333", "hover": "#555555"},
             "font": {"size": 9, "color": "#666666", "strokeWidth": 3, "align": "middle"},
-            "smooth": False if big else {"enabled": True, "type": "continuous", "roundness": 0.2},
+            "smooth": {"enabled": True, "type": "continuous", "roundness": 0.2} if count <= 300 else False,
             "width": 1,
             "selectionWidth": 2,
         },
@@ -381,26 +382,18 @@ def _render(
     notes: list[str],
     focus: str | None,
 ) -> str:
-    from pyvis.network import Network
-
     order = sorted(
         graph, key=lambda n: (str(graph.nodes[n].get("kind", "")), str(graph.nodes[n].get("label", "")), n)
     )
     big = len(order) > 1000
     node_items, meta = _node_items(graph, order, rank, themes)
-    net = Network(directed=True, cdn_resources="in_line", heading="")
-    net.nodes = node_items
-    net.node_ids = list(range(len(node_items)))
-    net.node_map = {item["id"]: item for item in node_items}
-    net.edges = _edge_items(graph, order, big)
-    net.options = _vis_options(big)
     counts = dict.fromkeys(STYLES, 0)
     for item in meta:
         counts[item["kind"]] = counts.get(item["kind"], 0) + 1
     data = {
-        "nodes": net.nodes,
-        "edges": net.edges,
-        "options": net.options,
+        "nodes": node_items,
+        "edges": _edge_items(graph, order, big),
+        "options": _vis_options(len(order)),
         "meta": meta,
         "kinds": [
             {"name": k, "colour": STYLES[k][0], "shape": STYLES[k][1], "count": counts[k]}
@@ -411,15 +404,43 @@ def _render(
         "themes": [{"id": i, "label": m["label"]} for i, m in enumerate(meta) if m["kind"] == "theme"],
         "focus": focus,
     }
-    return str(_template().render(title=title, notes=notes, data=data))
+    return str(_template().render(title=title, notes=notes, data=data, **_assets()))
 
 
 def _template() -> Any:
-    from jinja2 import ChoiceLoader, Environment, PackageLoader
+    from jinja2 import Environment, PackageLoader
 
     env = Environment(
-        loader=ChoiceLoader([PackageLoader("coprodkg", "explorer"), PackageLoader("pyvis", "templates")]),
-        autoescape=True,
-        keep_trailing_newline=True,
+        loader=PackageLoader("coprodkg", "explorer"), autoescape=True, keep_trailing_newline=True
     )
     return env.get_template("explorer.html")
+
+
+def _assets() -> dict[str, Any]:
+    """The scripts and styles to inline: vis-network as pyvis ships it, and the explorer's own.
+
+    pyvis's files are found without importing pyvis (its import costs a third of a second), and
+    they are passed as text rather than Jinja includes, so 700 KB of JavaScript is not parsed as a
+    template on every run.
+    """
+    from importlib.resources import files
+    from importlib.util import find_spec
+
+    from markupsafe import Markup
+
+    spec = find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise OutputError("pyvis is not installed: `pip install pyvis` (it ships vis-network)")
+    vis = Path(next(iter(spec.submodule_search_locations))) / "templates" / "lib" / "vis-9.1.2"
+    own = files("coprodkg").joinpath("explorer")
+    return {
+        "vis_js": Markup(_script_safe((vis / "vis-network.min.js").read_text(encoding="utf-8"))),
+        "vis_css": Markup((vis / "vis-network.css").read_text(encoding="utf-8")),
+        "explorer_js": Markup(_script_safe(own.joinpath("explorer.js").read_text(encoding="utf-8"))),
+        "explorer_css": Markup(own.joinpath("explorer.css").read_text(encoding="utf-8")),
+    }
+
+
+def _script_safe(code: str) -> str:
+    """Inline JavaScript that cannot end its own ``<script>`` element early."""
+    return code.replace("</script", "<\\/script").replace("<!--", "<\\!--")
