@@ -200,7 +200,17 @@ def _result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Re
         return Result(ResultKind.ASK, boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         names = tuple(v.value for v in answer.variables)
-        rows = tuple(tuple(to_rdflib(s[i]) for i in range(len(names))) for s in answer)
+        iris: dict[str, URIRef] = {}  # one URIRef per IRI: rdflib validates each one it makes
+
+        def term(value: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Node | None:
+            if isinstance(value, ox.NamedNode):
+                found = iris.get(value.value)
+                if found is None:
+                    found = iris[value.value] = URIRef(value.value)
+                return found
+            return to_rdflib(value)
+
+        rows = tuple(tuple(term(s[i]) for i in range(len(names))) for s in answer)
         return Result(ResultKind.SELECT, names, rows)
     triples = tuple((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer)
     return Result(ResultKind.GRAPH, triples=triples)  # type: ignore[arg-type]

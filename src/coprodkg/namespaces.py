@@ -6,6 +6,7 @@ tables) and SPARQL (``PREFIX`` lines added to a query that lacks them).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -117,13 +118,19 @@ def _parse_quoted(text: str, prefixes: Mapping[str, str]) -> Literal:
 
 
 def shorten(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
-    """An IRI as a CURIE when a known prefix covers it, else ``<IRI>``.
+    """An IRI as a CURIE when a known prefix covers it, else ``<IRI>`` (cached for the default prefixes).
 
     >>> shorten("https://w3id.org/coprodkg/id/theme-1")
     'cpkid:theme-1'
     >>> shorten("https://example.org/x")
     '<https://example.org/x>'
     """
+    if prefixes is PREFIXES:
+        return _shorten_default(iri)
+    return _shorten(iri, prefixes)
+
+
+def _shorten(iri: str, prefixes: Mapping[str, str]) -> str:
     best = ""
     for prefix, namespace in prefixes.items():
         if iri.startswith(namespace) and len(namespace) > len(prefixes.get(best, "")):
@@ -133,6 +140,11 @@ def shorten(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
     if best:
         return f"{best}:{iri[len(prefixes[best]) :]}"
     return f"<{iri}>"
+
+
+@functools.lru_cache(maxsize=65536)
+def _shorten_default(iri: str) -> str:
+    return _shorten(iri, PREFIXES)
 
 
 def format_term(term: Node | None, prefixes: Mapping[str, str] = PREFIXES) -> str:

@@ -269,12 +269,25 @@ def _tooltip(*parts: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _sizes(ranks: Sequence[float], smallest: float = 7.0, largest: float = 26.0) -> list[float]:
+    """Node sizes from PageRank, scaled here: vis-network's own ``value`` scaling costs the
+    browser about as much as drawing (it rescans every node as each one is added).
+
+    >>> _sizes([0.1, 0.2, 0.3])
+    [7.0, 16.5, 26.0]
+    """
+    low, high = min(ranks, default=0.0), max(ranks, default=0.0)
+    span = high - low
+    return [round(smallest + (largest - smallest) * ((r - low) / span if span else 0.5), 2) for r in ranks]
+
+
 def _node_items(
     graph: nx.MultiDiGraph, order: Sequence[str], rank: dict[str, float], themes: dict[str, list[str]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """vis-network node items (what is drawn) and the page's metadata (what the panel shows)."""
     index = {node: i for i, node in enumerate(order)}
     positions = _layout(graph, order)
+    size = _sizes([rank[node] for node in order])
     items: list[dict[str, Any]] = []
     meta: list[dict[str, Any]] = []
     for i, node in enumerate(order):
@@ -289,7 +302,7 @@ def _node_items(
                 "label": label,
                 "x": positions[i][0],
                 "y": positions[i][1],
-                "value": round(rank[node] * len(order), 4),
+                "size": size[i],
                 "shape": shape,
                 "color": {
                     "background": colour,
@@ -357,11 +370,7 @@ def _vis_options(count: int) -> dict[str, Any]:
             "borderWidth": 2,
             "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
             "widthConstraint": {"maximum": 180},
-            "scaling": {
-                "min": 7,
-                "max": 26,
-                "label": {"enabled": True, "min": 12, "max": 26, "drawThreshold": 5},
-            },
+            "scaling": {"label": {"enabled": False, "drawThreshold": 5}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
