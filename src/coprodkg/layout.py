@@ -1,8 +1,11 @@
 """Node positions for the explorer, computed in Python so the browser never runs physics.
 
 A Fruchterman-Reingold force layout in numpy: exact repulsion between every pair on small graphs,
-and, on big ones, repulsion only between nodes closer than a cut-off (found with a k-d tree, as
-igraph's grid variant does), plus a weak pull to the centre that keeps loose components near.
+and, on big ones, repulsion only between nodes closer than a cut-off (found on a grid of cells of
+that size, as igraph's grid variant does, or with scipy's k-d tree on components too big for the
+grid to be quicker), plus a weak pull to the centre that keeps loose components near. Up to
+:data:`GRID_LIMIT` nodes only numpy is needed: scipy's import alone costs the command about a
+quarter of a second.
 It is seeded, so the same graph always gets the same picture. 5,000 nodes take well under a
 second here, where ``networkx.spring_layout`` takes about a minute.
 
@@ -20,10 +23,13 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["EXACT_LIMIT", "KAMADA_KAWAI_RANGE", "force_layout"]
+__all__ = ["EXACT_LIMIT", "GRID_LIMIT", "KAMADA_KAWAI_RANGE", "components", "force_layout", "pagerank"]
 
 #: Up to this many nodes in a component every pair repels; above it, only pairs within the cut-off.
 EXACT_LIMIT = 400
+#: Up to this many nodes in a component close pairs are found on a numpy grid; above it scipy's
+#: k-d tree is faster by more than its import costs (about 6x per search at 5,000 nodes).
+GRID_LIMIT = 2000
 #: Components of these sizes start from a Kamada-Kawai layout (shortest-path distances as spring
 #: lengths), which shows the global shape of small graphs far better than a random start.
 KAMADA_KAWAI_RANGE = (13, 300)
@@ -36,15 +42,13 @@ def force_layout(n: int, edges: Sequence[tuple[int, int]], *, seed: int = 1) -> 
     biggest first, so small islands sit beside the main graph instead of drifting away.
     """
     import numpy as np
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
 
     pos = np.zeros((n, 2))
     if n == 0:
         return pos
     ends = np.array(edges, dtype=np.int64).reshape(-1, 2)
-    adjacency = coo_matrix((np.ones(len(ends)), (ends[:, 0], ends[:, 1])), shape=(n, n))
-    count, labels = connected_components(adjacency, directed=False)
+    labels = components(n, ends)
+    count = int(labels.max()) + 1
     members = sorted((np.flatnonzero(labels == c) for c in range(count)), key=lambda m: (-len(m), int(m[0])))
     rng = np.random.default_rng(seed)
     local = {int(node): i for m in members for i, node in enumerate(m)}
@@ -62,6 +66,96 @@ def force_layout(n: int, edges: Sequence[tuple[int, int]], *, seed: int = 1) -> 
         pos[m] = placed
     centred: npt.NDArray[np.float64] = pos - (pos.max(axis=0) + pos.min(axis=0)) / 2
     return centred
+
+
+def components(n: int, ends: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Connected-component labels ``0..k-1`` (by first node) for an undirected edge array.
+
+    >>> components(5, __import__("numpy").array([[0, 1], [3, 4]])).tolist()
+    [0, 0, 1, 2, 2]
+    """
+    import numpy as np
+
+    labels = np.arange(n)
+    if len(ends):
+        a, b = ends[:, 0], ends[:, 1]
+        while True:  # label propagation with pointer jumping: a few passes of O(edges) each
+            low = np.minimum(labels[a], labels[b])
+            before = labels.copy()
+            np.minimum.at(labels, a, low)
+            np.minimum.at(labels, b, low)
+            labels = labels[labels]
+            if np.array_equal(labels, before):
+                break
+    _, dense = np.unique(labels, return_inverse=True)
+    result: npt.NDArray[np.int64] = dense.astype(np.int64)
+    return result
+
+
+def pagerank(
+    n: int, ends: npt.NDArray[np.int64], *, alpha: float = 0.85, tol: float = 1e-6, max_iter: int = 200
+) -> npt.NDArray[np.float64]:
+    """PageRank of an undirected simple graph by power iteration (networkx's definition and defaults).
+
+    >>> [round(float(x), 3) for x in pagerank(3, __import__("numpy").array([[0, 1], [1, 2]]))]
+    [0.257, 0.486, 0.257]
+    """
+    import numpy as np
+
+    x = np.full(n, 1.0 / n) if n else np.zeros(0)
+    if n == 0:
+        return x
+    a, b = ends[:, 0], ends[:, 1]
+    degree = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
+    dangling = degree == 0
+    safe = np.where(dangling, 1, degree)
+    for _ in range(max_iter):
+        share = x / safe
+        spread = np.bincount(a, share[b], minlength=n) + np.bincount(b, share[a], minlength=n)
+        new = alpha * (spread + x[dangling].sum() / n) + (1.0 - alpha) / n
+        done = float(np.abs(new - x).sum()) < n * tol
+        x = new
+        if done:
+            break
+    result: npt.NDArray[np.float64] = x / x.sum()
+    return result
+
+
+def _close_pairs(
+    pos: npt.NDArray[np.float64], radius: float
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Every pair of points closer than ``radius``, found cell by cell on a grid of that size."""
+    import numpy as np
+
+    n = len(pos)
+    cells = np.floor((pos - pos.min(axis=0)) / radius).astype(np.int64)
+    width = int(cells[:, 1].max()) + 3
+    keys = (cells[:, 0] + 1) * width + cells[:, 1] + 1
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    # half the neighbourhood (this cell, and four of the eight around it), so each pair comes once
+    shifts = np.array([0, width - 1, width, width + 1, 1])
+    target = (keys[None, :] + shifts[:, None]).ravel()
+    start = np.searchsorted(sorted_keys, target, side="left")
+    count = np.searchsorted(sorted_keys, target, side="right") - start
+    total = int(count.sum())
+    first = np.repeat(np.tile(np.arange(n), len(shifts)), count)
+    second = order[np.repeat(start, count) + np.arange(total) - np.repeat(np.cumsum(count) - count, count)]
+    own_cell = np.repeat(np.arange(len(target)) < n, count)
+    keep = ~own_cell | (first < second)
+    delta = pos[first] - pos[second]
+    keep &= (delta * delta).sum(axis=1) < radius * radius
+    return first[keep], second[keep]
+
+
+def _tree_pairs(
+    pos: npt.NDArray[np.float64], radius: float
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The same pairs as :func:`_close_pairs`, from scipy's k-d tree (for big components)."""
+    from scipy.spatial import cKDTree
+
+    pairs = cKDTree(pos).query_pairs(r=radius, output_type="ndarray")
+    return pairs[:, 0], pairs[:, 1]
 
 
 def _landscape(pos: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -102,8 +196,19 @@ def _component(n: int, ends: npt.NDArray[np.int64], rng: np.random.Generator) ->
     temperature = np.sqrt(n) * 0.15
     if KAMADA_KAWAI_RANGE[0] <= n <= KAMADA_KAWAI_RANGE[1]:
         pos, steps, temperature = _kamada_kawai(n, ends, pos), 120, 0.5
+    pairs, radius = None, 1.0
     for step in range(steps):
-        disp = _repulsion(pos, exact)
+        if exact:
+            disp = _repulsion(pos)
+        else:
+            # the grid keeps a neighbour list with some slack, rebuilt every few steps; the tree
+            # is quick enough to search afresh each step
+            if n > GRID_LIMIT or step % 4 == 0:
+                spacing = float(np.sqrt(np.prod(np.ptp(pos, axis=0)) / n))  # about 20 neighbours each
+                radius = max(min(2.0 * spacing, 1.0), 1e-6)
+                pairs = _close_pairs(pos, radius * 1.25) if n <= GRID_LIMIT else _tree_pairs(pos, radius)
+            assert pairs is not None
+            disp = _repulsion_between(pos, pairs, radius)
         delta = pos[ends[:, 0]] - pos[ends[:, 1]]
         pull = delta * np.hypot(delta[:, 0], delta[:, 1])[:, None]  # |f| = d² / k with k = 1
         for axis in (0, 1):
@@ -133,25 +238,31 @@ def _kamada_kawai(
     return scaled
 
 
-def _repulsion(pos: npt.NDArray[np.float64], exact: bool) -> npt.NDArray[np.float64]:
-    """Repulsive displacement, |f| = k² / d with k = 1."""
+def _repulsion(pos: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Repulsive displacement between every pair, |f| = k² / d with k = 1."""
+    import numpy as np
+
+    delta = pos[:, None, :] - pos[None, :, :]
+    dist2 = np.maximum((delta**2).sum(axis=2), 1e-6)
+    np.fill_diagonal(dist2, np.inf)
+    result: npt.NDArray[np.float64] = (delta / dist2[:, :, None]).sum(axis=1)
+    return result
+
+
+def _repulsion_between(
+    pos: npt.NDArray[np.float64],
+    pairs: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    radius: float,
+) -> npt.NDArray[np.float64]:
+    """Repulsive displacement between the listed pairs that are now closer than ``radius``."""
     import numpy as np
 
     n = len(pos)
-    if exact:
-        delta = pos[:, None, :] - pos[None, :, :]
-        dist2 = np.maximum((delta**2).sum(axis=2), 1e-6)
-        np.fill_diagonal(dist2, np.inf)
-        result: npt.NDArray[np.float64] = (delta / dist2[:, :, None]).sum(axis=1)
-        return result
-    from scipy.spatial import cKDTree
-
-    spacing = float(np.sqrt(np.prod(np.ptp(pos, axis=0)) / n))  # keeps about 20 neighbours per node
-    pairs = cKDTree(pos).query_pairs(r=min(2.0 * spacing, 1.0), output_type="ndarray")
-    first, second = pairs[:, 0], pairs[:, 1]
+    first, second = pairs
     x, y = pos[:, 0], pos[:, 1]
     dx, dy = x.take(first) - x.take(second), y.take(first) - y.take(second)
-    inverse = 1.0 / np.maximum(dx * dx + dy * dy, 1e-6)
+    d2 = dx * dx + dy * dy
+    inverse = np.where(d2 < radius * radius, 1.0 / np.maximum(d2, 1e-6), 0.0)
     dx *= inverse
     dy *= inverse
     disp = np.empty_like(pos)
