@@ -33,11 +33,14 @@ HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 EX = "https://example.org/bench/"
 
+#: Which themes bear on one actor: a 4-way join (actor <- barrier <- mechanism <- finding -> theme)
+#: with GROUP BY, the shape of question the named queries ask.
 QUERY = f"""PREFIX ex: <{EX}>
-SELECT ?theme (COUNT(*) AS ?n) (COUNT(DISTINCT ?actor) AS ?actors) WHERE {{
-  ?finding ex:theme ?theme ; ex:mechanism ?mechanism .
+SELECT ?theme (COUNT(DISTINCT ?finding) AS ?findings) (COUNT(DISTINCT ?barrier) AS ?barriers) WHERE {{
+  ?barrier ex:affects <{EX}actor/7> .
   ?mechanism ex:addresses ?barrier .
-  ?barrier ex:affects ?actor .
+  ?finding ex:mechanism ?mechanism ;
+           ex:theme ?theme .
 }} GROUP BY ?theme ORDER BY ?theme
 """
 
