@@ -237,6 +237,7 @@ def test_metrics_renderings(small: KnowledgeGraph) -> None:
 def test_cli_analyse(cli: Run, tmp_path: Path) -> None:
     table = cli("analyse")
     assert table.code == 0
+
     def ranked(text: str) -> int:  # wrapped cells continue on lines that start with spaces
         return sum(1 for line in text.splitlines()[2:] if line[:1].isdigit())
 

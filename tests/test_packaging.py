@@ -58,3 +58,11 @@ def test_public_api_is_sorted_and_importable() -> None:
         assert getattr(coprodkg, name) is not None, name
     with pytest.raises(AttributeError):
         coprodkg.no_such_thing  # noqa: B018
+
+
+def test_public_names_are_not_shadowed_by_modules() -> None:
+    import coprodkg.lookup  # a module imported first must not hide a function of the same name
+    from coprodkg import describe, project, search
+
+    assert callable(describe) and callable(search) and callable(project)
+    assert not isinstance(describe, type(coprodkg))

@@ -26,10 +26,10 @@ _LAZY = {
     "find_query": "catalogue",
     "list_queries": "catalogue",
     # describing and checking
-    "describe": "describe",
-    "resolve_term": "describe",
-    "search": "describe",
-    "graph_info": "describe",
+    "describe": "lookup",
+    "resolve_term": "lookup",
+    "search": "lookup",
+    "graph_info": "lookup",
     "validate_sources": "validation",
     "validate_graph": "validation",
     # errors

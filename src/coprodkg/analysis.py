@@ -205,7 +205,7 @@ def _resolve(graph: nx.MultiDiGraph, engine: Engine | None, term: str | URIRef) 
         if matches:
             raise TermError(f"{text!r} is ambiguous: it could be {', '.join(shorten(m) for m in matches)}")
         raise TermError(f"no node of the network is called {text!r}; try `coprodkg search`")
-    from .describe import resolve_term
+    from .lookup import resolve_term
 
     iri = str(resolve_term(engine, term))
     if iri not in graph:

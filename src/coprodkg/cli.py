@@ -32,7 +32,11 @@ class _OneLineErrors(TyperGroup):
     """Print user and usage errors as one line and exit 2, whoever calls the app."""
 
     def main(  # type: ignore[override]
-        self, args: Sequence[str] | None = None, prog_name: str | None = None, standalone_mode: bool = True, **kw: Any
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        standalone_mode: bool = True,
+        **kw: Any,
     ) -> Any:
         from .errors import CoprodkgError
 
@@ -85,7 +89,8 @@ SourcesOpt = Annotated[
     ),
 ]
 NoBundledOpt = Annotated[
-    bool, typer.Option("--no-bundled", help="Leave out the bundled graph of the study; use only --source files.")
+    bool,
+    typer.Option("--no-bundled", help="Leave out the bundled graph of the study; use only --source files."),
 ]
 StoreOpt = Annotated[
     Path | None,
@@ -166,7 +171,9 @@ def _progress() -> Callable[[int, int, Path], None] | None:
     return report
 
 
-def _options(ctx: typer.Context, sources: list[Path] | None, no_bundled: bool, store: Path | None) -> GraphOptions:
+def _options(
+    ctx: typer.Context, sources: list[Path] | None, no_bundled: bool, store: Path | None
+) -> GraphOptions:
     """The command's graph options; a command's --endpoint, --graph ... options are read from ``ctx``."""
     base = ctx.obj if isinstance(ctx.obj, GraphOptions) else GraphOptions()
     opts = base.merged(sources, no_bundled, store)
@@ -260,7 +267,7 @@ def info(
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
 ) -> None:
     """Summarise the graph: triples, instances per class, the files loaded, the prefixes."""
-    from .describe import graph_info
+    from .lookup import graph_info
     from .reports import render_info, to_json
 
     summary = graph_info(open_engine(_options(ctx, source, no_bundled, store)))
@@ -296,10 +303,15 @@ def query(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
     update: Annotated[
         bool,
-        typer.Option("--update", help="Allow SPARQL Update; it changes the loaded graph (or --store), never your files."),
+        typer.Option(
+            "--update",
+            help="Allow SPARQL Update; it changes the loaded graph (or --store), never your files.",
+        ),
     ] = False,
     source: SourcesOpt = None,
     no_bundled: NoBundledOpt = False,
@@ -359,7 +371,11 @@ def validate(
     opts = _options(ctx, source, no_bundled, store)
     report = validate_sources(opts.sources, bundled=opts.bundled, store=opts.store)
     if fmt is ReportFormat.JSON:
-        data = {"conforms": report.conforms, "files": report.files, "findings": [f.as_dict() for f in report.findings]}
+        data = {
+            "conforms": report.conforms,
+            "files": report.files,
+            "findings": [f.as_dict() for f in report.findings],
+        }
         _write(to_json(data), None)
     else:
         _write(render_report(report), None)
@@ -382,7 +398,7 @@ def show(
 ) -> None:
     """Show everything about one resource: types, labels, definition, relations both ways, and the
     sources and status of the claims it takes part in."""
-    from .describe import describe, resolve_term
+    from .lookup import describe, resolve_term
     from .reports import render_description, to_json
 
     engine = open_engine(_options(ctx, source, no_bundled, store))
@@ -406,7 +422,7 @@ def search(
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
 ) -> None:
     """Find resources by label, alternative label or definition (ignoring case and accents), best first."""
-    from .describe import search as run_search
+    from .lookup import search as run_search
     from .reports import render_hits, to_json
 
     hits = run_search(open_engine(_options(ctx, source, no_bundled, store)), text, limit)
@@ -468,8 +484,12 @@ def load(
     sources: Annotated[
         list[Path] | None, typer.Argument(help="RDF files or folders to add.", show_default=False)
     ] = None,
-    store: Annotated[Path, typer.Option("--store", help="The on-disk store to fill (created if missing).")] = ...,  # type: ignore[assignment]
-    replace: Annotated[bool, typer.Option("--replace", help="Empty the store first instead of adding to it.")] = False,
+    store: Annotated[
+        Path, typer.Option("--store", help="The on-disk store to fill (created if missing).")
+    ] = ...,  # type: ignore[assignment]
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Empty the store first instead of adding to it.")
+    ] = False,
     source: SourcesOpt = None,
     no_bundled: NoBundledOpt = False,
 ) -> None:
@@ -483,7 +503,10 @@ def load(
     files = kg.files()
     print(render_table(["triples", "file"], [[str(f.triples), str(f.path)] for f in files]), file=sys.stderr)
     total = sum(f.triples for f in files)
-    print(f"{total} triples in {len(files)} files in {store} ({time.monotonic() - start:.1f} s)", file=sys.stderr)
+    print(
+        f"{total} triples in {len(files)} files in {store} ({time.monotonic() - start:.1f} s)",
+        file=sys.stderr,
+    )
     kg.close()
 
 

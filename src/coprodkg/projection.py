@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from .describe import label_pattern
 from .engine import Engine
+from .lookup import label_pattern
 from .namespaces import PREFIXES, shorten
 
 if TYPE_CHECKING:

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
+from rdflib import BNode
+
 from .catalogue import NamedQuery
-from .describe import Description, GraphInfo, Hit, display_graph
+from .lookup import Description, GraphInfo, Hit, display_graph
 from .namespaces import format_term, shorten
 from .results import render_table
 from .validation import Report
@@ -25,9 +27,19 @@ __all__ = [
 
 
 def to_json(value: Any) -> str:
-    """A report dataclass as indented JSON."""
+    """A report dataclass as indented JSON; blank nodes written ``_:id`` so they read as such."""
     data = asdict(value) if hasattr(value, "__dataclass_fields__") else value
-    return json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n"
+    return json.dumps(_blank_nodes_marked(data), indent=2, default=str, ensure_ascii=False) + "\n"
+
+
+def _blank_nodes_marked(value: Any) -> Any:
+    if isinstance(value, BNode):
+        return f"_:{value}"
+    if isinstance(value, dict):
+        return {k: _blank_nodes_marked(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_blank_nodes_marked(v) for v in value]
+    return value
 
 
 def render_info(info: GraphInfo) -> str:

@@ -118,7 +118,13 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_widt
     one two
     three
     """
-    wrapped = [[textwrap.wrap(cell, max_width, break_on_hyphens=False, break_long_words=False) or [""] for cell in row] for row in rows]
+    wrapped = [
+        [
+            textwrap.wrap(cell, max_width, break_on_hyphens=False, break_long_words=False) or [""]
+            for cell in row
+        ]
+        for row in rows
+    ]
     widths = [len(h) for h in headers]
     for row in wrapped:
         widths = [max(w, *(len(piece) for piece in cell)) for w, cell in zip(widths, row, strict=True)]

@@ -15,9 +15,9 @@ import pyoxigraph as ox
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
-from .describe import display_graph, label_pattern
 from .engine import KnowledgeGraph, load_graph, to_rdflib
 from .errors import ParseError, SourceError
+from .lookup import display_graph, label_pattern
 from .namespaces import OURS, PREFIXES, shorten
 from .resources import ontology_dir, shapes_path
 from .sources import collect_sources, load_file

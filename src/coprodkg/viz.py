@@ -168,7 +168,7 @@ def _focus_node(source: Engine | nx.MultiDiGraph, graph: nx.MultiDiGraph, text: 
     if isinstance(source, nx.Graph):
         iri = _match_node(source, text)
     else:
-        from .describe import resolve_term
+        from .lookup import resolve_term
 
         iri = str(resolve_term(source, text))
     if iri not in graph:

@@ -8,8 +8,8 @@ import pytest
 from rdflib import URIRef
 
 from coprodkg import KnowledgeGraph, load_graph
-from coprodkg.describe import describe, graph_info, resolve_term, search
 from coprodkg.errors import TermError
+from coprodkg.lookup import describe, graph_info, resolve_term, search
 
 DATA = Path(__file__).parent / "data"
 CPKID = "https://w3id.org/coprodkg/id/"
