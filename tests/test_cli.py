@@ -189,26 +189,3 @@ def test_python_dash_m() -> None:
         [sys.executable, "-m", "coprodkg", "--version"], capture_output=True, text=True, check=True
     )
     assert out.stdout.startswith("coprodkg ")
-
-
-def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import io
-
-    from coprodkg import cli as cli_module
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    big = tmp_path / "big.nt"
-    big.write_bytes(b" " * 20_000_001)
-    terminal = Terminal()
-    monkeypatch.setattr(sys, "stderr", terminal)
-    report = cli_module._progress()
-    assert report is not None
-    report(0, 1, big)
-    report(1, 1, big)
-    assert "loading big.nt (20 MB)" in terminal.getvalue()
-    assert terminal.getvalue().endswith("1/1 files loaded\x1b[K\n")
-    monkeypatch.setattr(sys, "stderr", io.StringIO())
-    assert cli_module._progress() is None

@@ -9,19 +9,31 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from . import __version__
 from .choices import ExportFormat, MetricsFormat, OutputFormat, RankBy, ReportFormat
-
-if TYPE_CHECKING:
-    from .engine import Engine, KnowledgeGraph
+from .options import (
+    EndpointOpt,
+    GraphIriOpt,
+    GraphOptions,
+    GspEndpointOpt,
+    NoBundledOpt,
+    SourcesOpt,
+    StoreOpt,
+    TimeoutOpt,
+    UpdateEndpointOpt,
+    graph_options,
+    open_engine,
+    open_graph,
+    progress_reporter,
+    write_output,
+)
 
 __all__ = ["app", "main"]
 
@@ -76,160 +88,6 @@ app = typer.Typer(
 )
 
 
-# ---- the options every graph-reading command shares --------------------------------------------
-
-SourcesOpt = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--source",
-        "-s",
-        help="An RDF file or folder (searched recursively) to add to the graph; repeatable. "
-        "Formats by extension: .ttl .nt .nq .trig .jsonld .rdf .owl .xml",
-        show_default=False,
-    ),
-]
-NoBundledOpt = Annotated[
-    bool,
-    typer.Option("--no-bundled", help="Leave out the bundled graph of the study; use only --source files."),
-]
-StoreOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="Read the graph from this on-disk store (filled by `coprodkg load --store DIR`) instead of parsing files.",
-        show_default=False,
-    ),
-]
-EndpointOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--endpoint",
-        help="Use the SPARQL endpoint at this URL instead of a local graph (Fuseki .../ds/sparql, GraphDB "
-        ".../repositories/ID, Virtuoso .../sparql, Oxigraph .../query). Credentials come from "
-        "COPRODKG_USER and COPRODKG_PASSWORD or ~/.netrc.",
-        show_default=False,
-    ),
-]
-UpdateEndpointOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--update-endpoint", help="The store's SPARQL Update URL, when not --endpoint.", show_default=False
-    ),
-]
-GspEndpointOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--gsp-endpoint",
-        help="The store's Graph Store Protocol URL (Fuseki .../ds/data, Oxigraph .../store, Virtuoso "
-        ".../sparql-graph-crud-auth).",
-        show_default=False,
-    ),
-]
-GraphIriOpt = Annotated[
-    str | None,
-    typer.Option("--graph", help="The named graph (an IRI) on the endpoint to use.", show_default=False),
-]
-TimeoutOpt = Annotated[
-    float | None,
-    typer.Option("--timeout", help="Seconds to wait for the endpoint (default 30).", show_default=False),
-]
-_REMOTE_PARAMS = ("endpoint", "update_endpoint", "gsp_endpoint", "graph", "timeout")
-
-
-@dataclass
-class GraphOptions:
-    """Where the graph comes from; set before the command, after it, or both."""
-
-    sources: list[Path] = field(default_factory=list)
-    bundled: bool = True
-    store: Path | None = None
-    remote: dict[str, Any] = field(default_factory=dict)
-
-    def merged(self, sources: list[Path] | None, no_bundled: bool, store: Path | None) -> GraphOptions:
-        """These options with a command's own added."""
-        return GraphOptions(
-            [*self.sources, *(sources or [])],
-            self.bundled and not no_bundled,
-            store or self.store,
-            self.remote,
-        )
-
-
-def _progress() -> Callable[[int, int, Path], None] | None:
-    """Progress on stderr for loads that take more than a second, when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return None
-    start = time.monotonic()
-
-    def report(done: int, total: int, path: Path) -> None:
-        big = path.stat().st_size > 20_000_000
-        if time.monotonic() - start > 1.0 or big:
-            end = "\n" if done == total else ""
-            state = "loaded" if done == total else f"loading {path.name} ({path.stat().st_size / 1e6:.0f} MB)"
-            print(f"\r{done}/{total} files {state}\033[K", end=end, file=sys.stderr, flush=True)
-
-    return report
-
-
-def _options(
-    ctx: typer.Context, sources: list[Path] | None, no_bundled: bool, store: Path | None
-) -> GraphOptions:
-    """The command's graph options; a command's --endpoint, --graph ... options are read from ``ctx``."""
-    base = ctx.obj if isinstance(ctx.obj, GraphOptions) else GraphOptions()
-    opts = base.merged(sources, no_bundled, store)
-    opts.remote = {k: ctx.params[k] for k in _REMOTE_PARAMS if ctx.params.get(k) is not None}
-    return opts
-
-
-def open_graph(opts: GraphOptions) -> KnowledgeGraph:
-    """Load the embedded graph these options describe."""
-    from .engine import load_graph
-
-    return load_graph(opts.sources, bundled=opts.bundled, store=opts.store, progress=_progress())
-
-
-def open_engine(opts: GraphOptions) -> Engine:
-    """The engine these options describe: a remote endpoint with --endpoint, else the local graph."""
-    from .errors import EndpointError
-
-    if not opts.remote:
-        return open_graph(opts)
-    if "endpoint" not in opts.remote:
-        raise EndpointError("--graph, --update-endpoint, --gsp-endpoint and --timeout need --endpoint URL")
-    if opts.sources or opts.store:
-        raise EndpointError("--endpoint queries the remote store: leave out --source and --store")
-    from .remote import RemoteGraph
-
-    return RemoteGraph(**opts.remote)
-
-
-def _write(text: str | bytes, output: Path | None, opts: GraphOptions | None = None) -> None:
-    """Write to ``output`` (never over a source file), or to stdout."""
-    from .errors import OutputError
-
-    if output is None:
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-            sys.stdout.flush()
-        else:
-            sys.stdout.write(text)
-        return
-    if opts is not None:
-        from .sources import collect_sources
-
-        if output.exists() and output.resolve() in collect_sources(opts.sources):
-            raise OutputError(f"refusing to overwrite the source file {output}: choose another --output")
-    if output.is_dir():
-        raise OutputError(f"--output {output} is a folder: give a file name")
-    try:
-        if isinstance(text, bytes):
-            output.write_bytes(text)
-        else:
-            output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise OutputError(f"cannot write {output}: {error.strerror or error}") from None
-
-
 def _version(value: bool) -> None:
     if value:
         print(f"{PROG} {__version__}")
@@ -270,8 +128,8 @@ def info(
     from .lookup import graph_info
     from .reports import render_info, to_json
 
-    summary = graph_info(open_engine(_options(ctx, source, no_bundled, store)))
-    _write(to_json(summary) if fmt is ReportFormat.JSON else render_info(summary), None)
+    summary = graph_info(open_engine(graph_options(ctx, source, no_bundled, store)))
+    write_output(to_json(summary) if fmt is ReportFormat.JSON else render_info(summary), None)
 
 
 @app.command()
@@ -338,10 +196,10 @@ def query(
         assert name is not None
         named = resolve_query(name)
         text, bindings = named.text, named.bindings(given)
-    opts = _options(ctx, source, no_bundled, store)
+    opts = graph_options(ctx, source, no_bundled, store)
     engine = open_engine(opts)
     result = engine.query(text, bindings, allow_update=update)
-    _write(render_result(result, fmt), output, opts)
+    write_output(render_result(result, fmt), output, opts)
 
 
 @app.command()
@@ -352,7 +210,7 @@ def queries(
     from .catalogue import find_query, list_queries
     from .reports import render_catalogue, render_named_query
 
-    _write(render_named_query(find_query(name)) if name else render_catalogue(list_queries()), None)
+    write_output(render_named_query(find_query(name)) if name else render_catalogue(list_queries()), None)
 
 
 @app.command()
@@ -368,7 +226,7 @@ def validate(
     from .reports import render_report, to_json
     from .validation import validate_sources
 
-    opts = _options(ctx, source, no_bundled, store)
+    opts = graph_options(ctx, source, no_bundled, store)
     report = validate_sources(opts.sources, bundled=opts.bundled, store=opts.store)
     if fmt is ReportFormat.JSON:
         data = {
@@ -376,9 +234,9 @@ def validate(
             "files": report.files,
             "findings": [f.as_dict() for f in report.findings],
         }
-        _write(to_json(data), None)
+        write_output(to_json(data), None)
     else:
-        _write(render_report(report), None)
+        write_output(render_report(report), None)
     raise typer.Exit(0 if report.conforms else 1)
 
 
@@ -401,9 +259,9 @@ def show(
     from .lookup import describe, resolve_term
     from .reports import render_description, to_json
 
-    engine = open_engine(_options(ctx, source, no_bundled, store))
+    engine = open_engine(graph_options(ctx, source, no_bundled, store))
     found = describe(engine, resolve_term(engine, term))
-    _write(to_json(found) if fmt is ReportFormat.JSON else render_description(found), None)
+    write_output(to_json(found) if fmt is ReportFormat.JSON else render_description(found), None)
 
 
 @app.command()
@@ -425,8 +283,8 @@ def search(
     from .lookup import search as run_search
     from .reports import render_hits, to_json
 
-    hits = run_search(open_engine(_options(ctx, source, no_bundled, store)), text, limit)
-    _write(to_json([h.__dict__ for h in hits]) if fmt is ReportFormat.JSON else render_hits(hits), None)
+    hits = run_search(open_engine(graph_options(ctx, source, no_bundled, store)), text, limit)
+    write_output(to_json([h.__dict__ for h in hits]) if fmt is ReportFormat.JSON else render_hits(hits), None)
 
 
 @app.command()
@@ -455,11 +313,11 @@ def export(
     store: StoreOpt = None,
 ) -> None:
     """Write the loaded graph in an RDF format, or its network for Gephi and spreadsheets."""
-    opts = _options(ctx, source, no_bundled, store)
+    opts = graph_options(ctx, source, no_bundled, store)
     if not fmt.is_network:
         from .engine import serialize_graph
 
-        _write(serialize_graph(open_graph(opts), fmt.value), output, opts)
+        write_output(serialize_graph(open_graph(opts), fmt.value), output, opts)
         return
     from .errors import OutputError
     from .network_files import render_network, write_network
@@ -475,7 +333,7 @@ def export(
         for written in write_network(network, output, fmt.value):
             print(f"wrote {written}", file=sys.stderr)
     else:
-        _write(render_network(network, fmt.value), output, opts)
+        write_output(render_network(network, fmt.value), output, opts)
 
 
 @app.command()
@@ -497,9 +355,9 @@ def load(
     from .engine import fill_store
     from .results import render_table
 
-    opts = _options(ctx, [*(sources or []), *(source or [])], no_bundled, None)
+    opts = graph_options(ctx, [*(sources or []), *(source or [])], no_bundled, None)
     start = time.monotonic()
-    kg = fill_store(store, opts.sources, bundled=opts.bundled, replace=replace, progress=_progress())
+    kg = fill_store(store, opts.sources, bundled=opts.bundled, replace=replace, progress=progress_reporter())
     files = kg.files()
     print(render_table(["triples", "file"], [[str(f.triples), str(f.path)] for f in files]), file=sys.stderr)
     total = sum(f.triples for f in files)
@@ -540,10 +398,10 @@ def analyse(
     from .analysis import render_metrics
     from .projection import project
 
-    opts = _options(ctx, source, no_bundled, store)
+    opts = graph_options(ctx, source, no_bundled, store)
     limit = top if top is not None else (20 if fmt is MetricsFormat.TABLE else None)
     metrics = run_analyse(project(open_engine(opts), provenance=provenance), top=limit, by=by.value)
-    _write(render_metrics(metrics, fmt.value), output, opts)
+    write_output(render_metrics(metrics, fmt.value), output, opts)
 
 
 @app.command()
@@ -567,9 +425,11 @@ def path(
     from .reports import to_json
 
     found = shortest_paths(
-        open_engine(_options(ctx, source, no_bundled, store)), start, end, all_paths=all_paths
+        open_engine(graph_options(ctx, source, no_bundled, store)), start, end, all_paths=all_paths
     )
-    _write(to_json([asdict(p) for p in found]) if fmt is ReportFormat.JSON else render_paths(found), None)
+    write_output(
+        to_json([asdict(p) for p in found]) if fmt is ReportFormat.JSON else render_paths(found), None
+    )
     if not found:
         print(f"{PROG}: no path links {start!r} and {end!r} in the graph", file=sys.stderr)
         raise typer.Exit(1)
@@ -592,9 +452,9 @@ def neighbours(
     from .analysis import render_neighbours
     from .reports import to_json
 
-    found = find_neighbours(open_engine(_options(ctx, source, no_bundled, store)), term, depth)
+    found = find_neighbours(open_engine(graph_options(ctx, source, no_bundled, store)), term, depth)
     text = to_json([asdict(n) for n in found]) if fmt is ReportFormat.JSON else render_neighbours(found)
-    _write(text, None)
+    write_output(text, None)
 
 
 @app.command()
@@ -622,7 +482,7 @@ def push(
 
     if endpoint is None or graph is None:
         raise EndpointError("push needs --endpoint URL (to count) and --graph IRI (the target graph)")
-    kg = open_graph(_options(ctx, source, no_bundled, store))
+    kg = open_graph(graph_options(ctx, source, no_bundled, store))
     report = push_graph(
         kg,
         endpoint,
@@ -660,7 +520,7 @@ def pull(
     if graph is None or (endpoint is None and gsp_endpoint is None):
         raise EndpointError("pull needs --graph IRI and --endpoint URL (or --gsp-endpoint URL)")
     pulled = pull_graph(endpoint, graph=graph, gsp_endpoint=gsp_endpoint, timeout=timeout or DEFAULT_TIMEOUT)
-    _write(pulled.serialize(format="turtle"), output)
+    write_output(pulled.serialize(format="turtle"), output)
     print(f"{len(pulled)} triples from <{graph}>", file=sys.stderr)
 
 
@@ -684,7 +544,7 @@ def serve(
     """Serve the loaded graph as a SPARQL 1.1 endpoint (the Oxigraph server), read-only, until Ctrl-C."""
     from .serve import start_server, wait_server
 
-    kg = open_graph(_options(ctx, source, no_bundled, store))
+    kg = open_graph(graph_options(ctx, source, no_bundled, store))
     server = start_server(kg, host=host, port=port, writable=writable)
     del kg
     mode = "read-write" if writable else "read-only"
@@ -745,12 +605,12 @@ def viz(
     given = ctx.get_parameter_source("depth")
     if focus is None and given is not None and given.name == "COMMANDLINE":
         raise OutputError("--depth needs --focus TERM")
-    opts = _options(ctx, source, no_bundled, store)
+    opts = graph_options(ctx, source, no_bundled, store)
     wanted = [k for k in kinds.split(",") if k.strip()] if kinds is not None else None
     page = render_html(
         open_engine(opts), focus=focus, depth=depth, kinds=wanted, max_nodes=max_nodes, title=title
     )
-    _write(page, output, opts)
+    write_output(page, output, opts)
     print(f"wrote {output}", file=sys.stderr)
     if open_page:
         open_in_browser(output)

@@ -1,0 +1,190 @@
+"""The options every graph-reading command shares, and where a command's output goes.
+
+Kept apart from :mod:`coprodkg.cli` so that the commands there stay a list of declarations: each
+one reads :class:`GraphOptions`, opens an engine with :func:`open_engine`, calls the library and
+writes with :func:`write_output`.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from .engine import Engine, KnowledgeGraph
+
+__all__ = [
+    "REMOTE_PARAMS",
+    "EndpointOpt",
+    "GraphIriOpt",
+    "GraphOptions",
+    "GspEndpointOpt",
+    "NoBundledOpt",
+    "SourcesOpt",
+    "StoreOpt",
+    "TimeoutOpt",
+    "UpdateEndpointOpt",
+    "graph_options",
+    "open_engine",
+    "open_graph",
+    "progress_reporter",
+    "write_output",
+]
+
+
+SourcesOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--source",
+        "-s",
+        help="An RDF file or folder (searched recursively) to add to the graph; repeatable. "
+        "Formats by extension: .ttl .nt .nq .trig .jsonld .rdf .owl .xml",
+        show_default=False,
+    ),
+]
+NoBundledOpt = Annotated[
+    bool,
+    typer.Option("--no-bundled", help="Leave out the bundled graph of the study; use only --source files."),
+]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="Read the graph from this on-disk store (filled by `coprodkg load --store DIR`) instead of parsing files.",
+        show_default=False,
+    ),
+]
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint",
+        help="Use the SPARQL endpoint at this URL instead of a local graph (Fuseki .../ds/sparql, GraphDB "
+        ".../repositories/ID, Virtuoso .../sparql, Oxigraph .../query). Credentials come from "
+        "COPRODKG_USER and COPRODKG_PASSWORD or ~/.netrc.",
+        show_default=False,
+    ),
+]
+UpdateEndpointOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--update-endpoint", help="The store's SPARQL Update URL, when not --endpoint.", show_default=False
+    ),
+]
+GspEndpointOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--gsp-endpoint",
+        help="The store's Graph Store Protocol URL (Fuseki .../ds/data, Oxigraph .../store, Virtuoso "
+        ".../sparql-graph-crud-auth).",
+        show_default=False,
+    ),
+]
+GraphIriOpt = Annotated[
+    str | None,
+    typer.Option("--graph", help="The named graph (an IRI) on the endpoint to use.", show_default=False),
+]
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option("--timeout", help="Seconds to wait for the endpoint (default 30).", show_default=False),
+]
+REMOTE_PARAMS = ("endpoint", "update_endpoint", "gsp_endpoint", "graph", "timeout")
+
+
+@dataclass
+class GraphOptions:
+    """Where the graph comes from; set before the command, after it, or both."""
+
+    sources: list[Path] = field(default_factory=list)
+    bundled: bool = True
+    store: Path | None = None
+    remote: dict[str, Any] = field(default_factory=dict)
+
+    def merged(self, sources: list[Path] | None, no_bundled: bool, store: Path | None) -> GraphOptions:
+        """These options with a command's own added."""
+        return GraphOptions(
+            [*self.sources, *(sources or [])],
+            self.bundled and not no_bundled,
+            store or self.store,
+            self.remote,
+        )
+
+
+def progress_reporter() -> Callable[[int, int, Path], None] | None:
+    """Progress on stderr for loads that take more than a second, when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    start = time.monotonic()
+
+    def report(done: int, total: int, path: Path) -> None:
+        big = path.stat().st_size > 20_000_000
+        if time.monotonic() - start > 1.0 or big:
+            end = "\n" if done == total else ""
+            state = "loaded" if done == total else f"loading {path.name} ({path.stat().st_size / 1e6:.0f} MB)"
+            print(f"\r{done}/{total} files {state}\033[K", end=end, file=sys.stderr, flush=True)
+
+    return report
+
+
+def graph_options(
+    ctx: typer.Context, sources: list[Path] | None, no_bundled: bool, store: Path | None
+) -> GraphOptions:
+    """The command's graph options; a command's --endpoint, --graph ... options are read from ``ctx``."""
+    base = ctx.obj if isinstance(ctx.obj, GraphOptions) else GraphOptions()
+    opts = base.merged(sources, no_bundled, store)
+    opts.remote = {k: ctx.params[k] for k in REMOTE_PARAMS if ctx.params.get(k) is not None}
+    return opts
+
+
+def open_graph(opts: GraphOptions) -> KnowledgeGraph:
+    """Load the embedded graph these options describe."""
+    from .engine import load_graph
+
+    return load_graph(opts.sources, bundled=opts.bundled, store=opts.store, progress=progress_reporter())
+
+
+def open_engine(opts: GraphOptions) -> Engine:
+    """The engine these options describe: a remote endpoint with --endpoint, else the local graph."""
+    from .errors import EndpointError
+
+    if not opts.remote:
+        return open_graph(opts)
+    if "endpoint" not in opts.remote:
+        raise EndpointError("--graph, --update-endpoint, --gsp-endpoint and --timeout need --endpoint URL")
+    if opts.sources or opts.store:
+        raise EndpointError("--endpoint queries the remote store: leave out --source and --store")
+    from .remote import RemoteGraph
+
+    return RemoteGraph(**opts.remote)
+
+
+def write_output(text: str | bytes, output: Path | None, opts: GraphOptions | None = None) -> None:
+    """Write to ``output`` (never over a source file), or to stdout."""
+    from .errors import OutputError
+
+    if output is None:
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+            sys.stdout.flush()
+        else:
+            sys.stdout.write(text)
+        return
+    if opts is not None:
+        from .sources import collect_sources
+
+        if output.exists() and output.resolve() in collect_sources(opts.sources):
+            raise OutputError(f"refusing to overwrite the source file {output}: choose another --output")
+    if output.is_dir():
+        raise OutputError(f"--output {output} is a folder: give a file name")
+    try:
+        if isinstance(text, bytes):
+            output.write_bytes(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise OutputError(f"cannot write {output}: {error.strerror or error}") from None
