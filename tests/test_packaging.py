@@ -54,6 +54,7 @@ def test_the_installed_wheel_finds_its_data(wheel: Path, tmp_path: Path) -> None
 
 def test_public_api_is_sorted_and_importable() -> None:
     assert coprodkg.__all__ == sorted(coprodkg.__all__)
+    assert set(coprodkg.__all__) == {"__version__", *coprodkg._LAZY}
     for name in coprodkg.__all__:
         assert getattr(coprodkg, name) is not None, name
     with pytest.raises(AttributeError):

@@ -11,7 +11,28 @@ it with your own Turtle files. ::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what the lazy names below resolve to, for type checkers and editors
+    from .analysis import (
+        GraphPath,
+        Neighbour,
+        NodeMetrics,
+        Step,
+        analyse,
+        neighbours,
+        shortest_paths,
+        write_network,
+    )
+    from .catalogue import NamedQuery, find_query, list_queries
+    from .engine import KnowledgeGraph, fill_store, load_graph
+    from .errors import CoprodkgError
+    from .lookup import describe, graph_info, resolve_term, search
+    from .projection import project
+    from .remote import RemoteGraph, pull_graph, push_graph
+    from .results import Result, render_result
+    from .validation import validate_graph, validate_sources
+    from .viz import display_explorer, render_html, write_html
 
 __version__ = "0.1.0"
 
@@ -54,7 +75,39 @@ _LAZY = {
     "pull_graph": "remote",
 }
 
-__all__ = sorted(["__version__", *_LAZY])
+__all__ = [
+    "CoprodkgError",
+    "GraphPath",
+    "KnowledgeGraph",
+    "NamedQuery",
+    "Neighbour",
+    "NodeMetrics",
+    "RemoteGraph",
+    "Result",
+    "Step",
+    "__version__",
+    "analyse",
+    "describe",
+    "display_explorer",
+    "fill_store",
+    "find_query",
+    "graph_info",
+    "list_queries",
+    "load_graph",
+    "neighbours",
+    "project",
+    "pull_graph",
+    "push_graph",
+    "render_html",
+    "render_result",
+    "resolve_term",
+    "search",
+    "shortest_paths",
+    "validate_graph",
+    "validate_sources",
+    "write_html",
+    "write_network",
+]
 
 
 def __getattr__(name: str) -> Any:
