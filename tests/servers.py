@@ -13,11 +13,10 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from coprodkg.serve import wait_for_answer
 
 VIRTUOSO_PASSWORD = "s3cret"
 _VIRTUOSO_VSP = "/var/lib/virtuoso-opensource-7/vsp"
@@ -68,17 +67,10 @@ class Running:
 
 def wait_until_ready(server: Running, probe: str, seconds: float) -> None:
     """Poll ``probe`` until it answers 200; fail with the server's log when it never does."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"{server.name} exited with {server.process.returncode}:\n{server.log()}")
-        try:
-            with urllib.request.urlopen(probe, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.05)
+    if wait_for_answer(probe, server.process, seconds):
+        return
+    if server.process.poll() is not None:
+        raise RuntimeError(f"{server.name} exited with {server.process.returncode}:\n{server.log()}")
     server.stop()
     raise RuntimeError(f"{server.name} did not answer {probe} within {seconds} s:\n{server.log()}")
 

@@ -29,7 +29,7 @@ from .errors import EndpointError
 if TYPE_CHECKING:
     from .engine import KnowledgeGraph
 
-__all__ = ["Server", "find_oxigraph", "start_server", "stop_server", "wait_server"]
+__all__ = ["Server", "find_oxigraph", "start_server", "stop_server", "wait_for_answer", "wait_server"]
 
 DEFAULT_PORT = 7878
 
@@ -101,18 +101,24 @@ def _load(binary: str, workdir: Path, kg: KnowledgeGraph) -> Path:
     return location
 
 
-def _wait_ready(server: Server, log: Path, seconds: float) -> None:
+def wait_for_answer(probe: str, process: subprocess.Popen[bytes], seconds: float) -> bool:
+    """Poll the URL ``probe`` until it answers 200 (True), the process ends or time runs out (False)."""
     deadline = time.monotonic() + seconds
-    probe = f"{server.query_url}?query=ASK%7B%7D"
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise EndpointError(f"the oxigraph server stopped at once: {_last_line(log.read_bytes())}")
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             with urllib.request.urlopen(probe, timeout=1) as response:
                 if response.status == 200:
-                    return
+                    return True
         except (urllib.error.URLError, OSError):
             time.sleep(0.03)
+    return False
+
+
+def _wait_ready(server: Server, log: Path, seconds: float) -> None:
+    if wait_for_answer(f"{server.query_url}?query=ASK%7B%7D", server.process, seconds):
+        return
+    if server.process.poll() is not None:
+        raise EndpointError(f"the oxigraph server stopped at once: {_last_line(log.read_bytes())}")
     raise EndpointError(f"the oxigraph server did not answer at {server.base} within {seconds:g} s")
 
 
