@@ -135,8 +135,13 @@ def run(argv: list[str]) -> Run:
     return Run(seconds, usage.ru_maxrss / 1024, stdout)
 
 
-def median_time(argv: list[str], repeat: int) -> float:
-    return statistics.median(run(argv).seconds for _ in range(repeat))
+def median_times(first: list[str], second: list[str], repeat: int) -> tuple[float, float]:
+    """Median wall times of two commands, run alternately so that drift in the machine hits both."""
+    a, b = [], []
+    for _ in range(repeat):
+        a.append(run(first).seconds)
+        b.append(run(second).seconds)
+    return statistics.median(a), statistics.median(b)
 
 
 def main() -> None:
@@ -144,7 +149,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 is about 1.8M triples")
-    parser.add_argument("--repeat", type=int, default=7, help="runs of the --help timing")
+    parser.add_argument("--repeat", type=int, default=21, help="runs of the --help timing")
     parser.add_argument("--skip-rdflib", action="store_true", help="leave out the slow rdflib baseline")
     args = parser.parse_args()
 
@@ -236,8 +241,9 @@ def main() -> None:
     )
     print(f"  peak memory coprodkg / pyoxigraph {memory_ratio:.2f}x (target <= 1.3x)")
 
-    help_s = median_time([str(BIN / "coprodkg"), "--help"], args.repeat)
-    typer_s = median_time([sys.executable, "-c", "import typer"], args.repeat)
+    help_s, typer_s = median_times(
+        [str(BIN / "coprodkg"), "--help"], [sys.executable, "-c", "import typer"], args.repeat
+    )
     results.update(help_s=help_s, import_typer_s=typer_s, help_vs_typer=help_s / typer_s)
     print(
         f"\ncoprodkg --help {help_s * 1000:.0f} ms; python -c 'import typer' {typer_s * 1000:.0f} ms: "
