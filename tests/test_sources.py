@@ -52,7 +52,7 @@ def test_parse_errors_name_file_line_and_reason(name: str, line: int, fragment: 
     with pytest.raises(ParseError) as caught:
         load_file(ox.Store(), path)
     error = caught.value
-    assert error.path == path
+    assert error.path.resolve() == path.resolve()
     assert error.line == line
     assert fragment in error.reason
     assert "\n" not in str(error)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
@@ -17,7 +16,7 @@ from rdflib.term import Node
 from .engine import Engine
 from .errors import TermError
 from .namespaces import PREFIXES, parse_term, shorten
-from .sources import graph_path
+from .sources import display_path, graph_path
 
 __all__ = [
     "Claim",
@@ -274,12 +273,7 @@ def _short(term: Node | None) -> str:
 def display_graph(graph: str) -> str:
     """A named graph as a person reads it: a path relative to here when it is a file."""
     path = graph_path(graph)
-    if path is None:
-        return graph
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    return graph if path is None else str(display_path(path))
 
 
 def _fold(text: str) -> str:

@@ -22,6 +22,7 @@ __all__ = [
     "SourceFile",
     "collect_sources",
     "count_graph",
+    "display_path",
     "file_graph",
     "graph_path",
     "load_file",
@@ -78,6 +79,14 @@ def collect_sources(paths: Iterable[Path]) -> list[Path]:
     return list(unique)
 
 
+def display_path(path: Path) -> Path:
+    """A path as a person reads it: relative to the working directory when it lies below it."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def file_graph(path: Path) -> str:
     """The named graph IRI that holds a file's triples: the file's own ``file:`` URI."""
     return path.resolve().as_uri()
@@ -104,7 +113,7 @@ def _parse_error(path: Path, error: Exception) -> ParseError:
     line = int(match.group(1)) if match else None
     column = int(match.group(2)) if match and match.group(2) else None
     reason = text.split(": ", 1)[1] if match and ": " in text else text
-    return ParseError(path, reason[:200], line, column)
+    return ParseError(display_path(path), reason[:200], line, column)
 
 
 def _quads(path: Path, graph: ox.NamedNode) -> Iterable[ox.Quad]:
@@ -123,7 +132,7 @@ def parse_check(path: Path) -> int:
     except SyntaxError as error:
         raise _parse_error(path, error) from None
     except (OSError, ValueError) as error:
-        raise SourceError(f"cannot read {path}: {error}") from None
+        raise SourceError(f"cannot read {display_path(path)}: {error}") from None
 
 
 def load_file(store: ox.Store, path: Path, *, bulk: bool = False) -> SourceFile:
@@ -140,7 +149,7 @@ def load_file(store: ox.Store, path: Path, *, bulk: bool = False) -> SourceFile:
     except SyntaxError as error:
         raise _parse_error(path, error) from None
     except (OSError, ValueError) as error:
-        raise SourceError(f"cannot read {path}: {error}") from None
+        raise SourceError(f"cannot read {display_path(path)}: {error}") from None
     return SourceFile(path, graph.value, count_graph(store, graph))
 
 
