@@ -182,6 +182,20 @@ def test_cli_query_table_is_identical(store: Store, cli: CLI) -> None:
     assert remote.stdout == local.stdout
 
 
+def test_the_explorer_draws_the_remote_graph(store: Store, cli: CLI, tmp_path: Path) -> None:
+    def drawn(*args: str) -> tuple[int, int]:
+        out = tmp_path / "explorer.html"
+        assert cli("viz", "-o", out, *args).code == 0
+        data = json.loads(
+            re.search(
+                r'<script id="kg-data" type="application/json">(.*?)</script>', out.read_text(), re.S
+            ).group(1)
+        )  # type: ignore[union-attr]
+        return len(data["nodes"]), len(data["edges"])
+
+    assert drawn("--endpoint", store.query, "--graph", GRAPH) == drawn()
+
+
 def test_info_search_and_show_work_remotely(store: Store, cli: CLI, bundled: KnowledgeGraph) -> None:
     remote_args = ["--endpoint", store.query, "--graph", GRAPH]
     info = cli("info", *remote_args)
