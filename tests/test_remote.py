@@ -406,11 +406,21 @@ def test_user_agent_and_no_credentials_on_the_command_line(cli: CLI) -> None:
 # ---- serve ----------------------------------------------------------------------------------------
 
 
-def test_serve_answers_sparqlwrapper_and_stops_on_ctrl_c(bundled: KnowledgeGraph) -> None:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("background", [False, True], ids=["terminal", "background-job"])
+def test_serve_answers_sparqlwrapper_and_stops_on_ctrl_c(bundled: KnowledgeGraph, background: bool) -> None:
+    """A shell starts background jobs with SIGINT ignored, and the server inherits that: the
+    regression this guards against left the server running after the SIGINT."""
     from SPARQLWrapper import JSON, SPARQLWrapper
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "coprodkg", "serve", "--port", "0"], stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "coprodkg", "serve", "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_ignore_sigint if background else None,
     )
     try:
         assert process.stderr is not None

@@ -181,7 +181,8 @@ def stop_server(server: Server, timeout: float = 10.0) -> int:
 
 
 def wait_server(server: Server) -> int:
-    """Wait until the server stops; SIGINT and SIGTERM are passed on to it.
+    """Wait until the server stops; SIGINT or SIGTERM here stops it (with SIGTERM, which the
+    server obeys even where it was started with SIGINT ignored, as in a background job).
 
     Returns 0 when it stopped because of such a signal (a clean stop), else its own status.
     """
@@ -190,7 +191,7 @@ def wait_server(server: Server) -> int:
     def forward(signum: int, frame: FrameType | None) -> None:
         asked.append(signum)
         if server.process.poll() is None:
-            server.process.send_signal(signum)
+            server.process.send_signal(signal.SIGTERM)
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
