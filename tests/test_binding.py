@@ -49,3 +49,26 @@ def test_bad_iri_and_blank_nodes_are_refused() -> None:
 def test_query_without_a_group_cannot_be_bound() -> None:
     with pytest.raises(QuerySyntaxError):
         bind_values("DESCRIBE <https://e.org/a>", {"s": Literal(1)})
+
+
+def test_a_variable_seen_only_inside_a_sub_select_cannot_be_bound() -> None:
+    term = {"t": URIRef("https://e.org/t")}
+    hidden = "SELECT ?n WHERE { { SELECT (COUNT(?t) AS ?n) WHERE { ?t ?p ?o } } }"
+    with pytest.raises(ParameterError, match="cannot bind"):
+        bind_values(hidden, term)
+    returned = "SELECT ?n WHERE { { SELECT ?t (COUNT(?o) AS ?n) WHERE { ?t ?p ?o } GROUP BY ?t } }"
+    assert "VALUES (?t)" in bind_values(returned, term)
+    with pytest.raises(ParameterError, match="does not use it"):
+        bind_values("SELECT ?x WHERE { ?x ?p ?o }", term)
+
+
+def test_the_short_construct_form_asks_for_the_long_one() -> None:
+    with pytest.raises(ParameterError, match=r"CONSTRUCT \{ \.\.\. \} WHERE"):
+        bind_values("CONSTRUCT WHERE { ?t ?p ?o }", {"t": URIRef("https://e.org/t")})
+
+
+def test_a_bound_sub_select_counts_only_the_bound_value() -> None:
+    kg = load_graph()
+    query = "SELECT ?n WHERE { { SELECT ?t (COUNT(*) AS ?n) WHERE { ?t a cpk:Theme } GROUP BY ?t } }"
+    result = kg.query(query, {"t": URIRef("https://w3id.org/coprodkg/id/theme-4")})
+    assert [int(str(n)) for n in result.column("n")] == [1]

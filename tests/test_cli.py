@@ -157,10 +157,33 @@ def test_export_and_load_store(cli: Run, tmp_path: Path) -> None:
         (["info", "--bogus"], ["--bogus"]),
         (["nocommand"], ["nocommand"]),
         (["query", "themes", "-o", "tests/data"], ["is a folder"]),
+        (["info", "-s", "x" * 300 + ".ttl"], ["cannot use"]),
+        (["query", "-e", "ASK {}", "-o", "x" * 300 + ".txt"], ["cannot use"]),
+        (["query", "x" * 300 + ".rq"], ["cannot use"]),
+        (["info", "--store", "tests/data/mini"], ["not an Oxigraph store"]),
+        (["export", "-f", "csv", "-o", "tests/data"], ["is a folder"]),
+        (
+            ["query", "-e", "CONSTRUCT WHERE { ?t ?p ?o }", "-p", "t=cpkid:theme-1"],
+            ["short form", "CONSTRUCT"],
+        ),
+        (["query", "themes", "--endpoint", "http://127.0.0.1:9/q", "--timeout", "nan"], ["--timeout"]),
+        (["query", "themes", "--endpoint", "http://[::1"], ["not a valid URL"]),
+        (["serve", "--host", "nosuch.invalid", "--port", "0"], ["cannot listen"]),
     ],
 )
 def test_user_errors_are_one_line_and_exit_2(args: list[str], fragments: list[str], cli: Run) -> None:
     assert_user_error(cli(*args), *fragments)
+
+
+def test_ill_typed_literals_print_no_traceback(cli: Run, tmp_path: Path) -> None:
+    path = tmp_path / "odd.ttl"
+    path.write_text(
+        '<https://e.org/a> <https://e.org/n> "abc"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+        encoding="utf-8",
+    )
+    outcome = cli("query", "--no-bundled", "-s", path, "-e", "SELECT ?n WHERE { ?a ?p ?n }")
+    assert outcome.code == 0 and "abc" in outcome.stdout
+    assert "Traceback" not in outcome.stderr
 
 
 def test_output_never_overwrites_a_source(cli: Run, tmp_path: Path) -> None:

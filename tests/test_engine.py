@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 from coprodkg import KnowledgeGraph, load_graph
 from coprodkg.choices import ResultKind
 from coprodkg.engine import fill_store, serialize_graph
-from coprodkg.errors import QueryError, QuerySyntaxError, StoreError
+from coprodkg.errors import QueryError, QuerySyntaxError, SourceError, StoreError
 from coprodkg.resources import ontology_dir
 from coprodkg.sources import collect_sources
 
@@ -119,3 +119,39 @@ def test_serialize_round_trips(fmt: str, tmp_path: Path) -> None:
     out.write_bytes(serialize_graph(kg, fmt))
     again = load_graph([out], bundled=False)
     assert len(again) == len(kg)
+
+
+def test_store_and_sources_together_are_refused(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    fill_store(location, [DATA / "mini"], bundled=False).close()
+    with pytest.raises(SourceError, match="leave out --source"):
+        load_graph([DATA / "bad" / "truncated.ttl"], store=location)
+
+
+def test_reading_never_turns_a_folder_into_a_store(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "keep.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(StoreError, match="not an Oxigraph store"):
+        load_graph(store=folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["keep.txt"]
+
+
+def test_syntax_error_lines_count_from_the_users_text() -> None:
+    kg = load_graph([], bundled=False)
+    with pytest.raises(QuerySyntaxError, match="line 3,"):
+        kg.query("SELECT ?t WHERE {\n  ?t a cpk:Theme ; skos:prefLabel ?l ; rdfs:label ?x .\n  FILTER( }")
+
+
+def test_a_failing_service_call_is_a_query_error() -> None:
+    kg = load_graph([], bundled=False)
+    with pytest.raises(QueryError, match="the query failed"):
+        kg.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+
+
+def test_relative_iris_resolve_against_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "relative.ttl"
+    path.write_text("<#a> <#p> <other.ttl#b> .\n", encoding="utf-8")
+    kg = load_graph([path], bundled=False)
+    (subject,) = kg.query("SELECT ?s WHERE { ?s ?p ?o }").column("s")
+    assert str(subject) == path.resolve().as_uri() + "#a"

@@ -23,6 +23,7 @@ _TOKEN = re.compile(
   | (?P<iri><[^<>"{}|^`\\\s]*>)
   | (?P<brace>[{}])
   | (?P<word>[A-Za-z_][\w-]*)
+  | (?P<var>[?$]\w+)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -57,6 +58,11 @@ def _where_brace(sparql: str) -> int:
             if form is None and word in _FORMS:
                 form = word
             elif form is not None and word == "WHERE":
+                if form == "CONSTRUCT":
+                    raise ParameterError(
+                        "parameters cannot be bound in the short form CONSTRUCT WHERE { ... }: "
+                        "write CONSTRUCT { ... } WHERE { ... }"
+                    )
                 after_where = True
         elif kind == "brace" and match.group() == "{" and form is not None:
             if after_where or form != "CONSTRUCT":
@@ -65,6 +71,36 @@ def _where_brace(sparql: str) -> int:
         elif kind == "brace" and form == "CONSTRUCT-TEMPLATE":
             continue
     raise QuerySyntaxError("cannot bind parameters: the query has no WHERE { ... } group")
+
+
+def _visible_variables(sparql: str, start: int) -> set[str]:
+    """The variables the WHERE group opened just before ``start`` can see: those it uses
+    outside sub-SELECTs, and those its sub-SELECTs return."""
+    seen: set[str] = set()
+    depth, hidden_from = 1, None  # hidden_from: the depth at which a sub-SELECT's body began
+    projection, parens, after_as = False, 0, False
+    for match in _TOKEN.finditer(sparql, start):
+        kind, text = match.lastgroup, match.group()
+        if kind == "brace":
+            depth += 1 if text == "{" else -1
+            if text == "{" and projection:
+                projection, hidden_from = False, depth
+            elif text == "}" and hidden_from is not None and depth < hidden_from:
+                hidden_from = None
+            if depth == 0:
+                break
+        elif hidden_from is not None:
+            continue
+        elif kind == "word" and text.upper() == "SELECT":
+            projection, parens, after_as = True, 0, False
+        elif kind == "word" and projection and text.upper() == "AS":
+            after_as = True
+        elif kind == "other" and projection and text in "()":
+            parens += 1 if text == "(" else -1
+        elif kind == "var" and (not projection or parens == 0 or after_as):
+            seen.add(text[1:])
+            after_as = False
+    return seen
 
 
 def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:
@@ -84,4 +120,11 @@ def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     values = " ".join(serialize_term(t) for t in bindings.values())
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }}"
     at = _where_brace(sparql)
+    visible = _visible_variables(sparql, at)
+    for name in names:
+        if name not in visible:
+            raise ParameterError(
+                f"cannot bind ?{name}: the query's WHERE clause does not use it (or only inside a "
+                "sub-SELECT that does not return it)"
+            )
     return sparql[:at] + block + sparql[at:]

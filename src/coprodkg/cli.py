@@ -7,6 +7,7 @@ imported inside the commands, so ``coprodkg --help`` stays fast.
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Sequence
@@ -52,10 +53,19 @@ class _OneLineErrors(TyperGroup):
     ) -> Any:
         from .errors import CoprodkgError
 
+        # rdflib logs a traceback (as a warning) for every ill-typed literal it meets: a bad value
+        # in the data is not a crash, and must not print "Traceback" in the middle of an answer
+        logging.getLogger("rdflib.term").setLevel(logging.ERROR)
         try:
             code = super().main(args=args, prog_name=prog_name, standalone_mode=False, **kw)
         except CoprodkgError as error:
             _fail(str(error))
+        except typer.Abort:
+            _fail("aborted", 1)
+        except OSError as error:
+            if error.filename is None:  # not about a path the user gave: a bug, keep the traceback
+                raise
+            _fail(f"cannot use {error.filename}: {error.strerror or error}")
         except Exception as error:
             if not (hasattr(error, "format_message") and hasattr(error, "exit_code")):
                 raise
@@ -63,8 +73,6 @@ class _OneLineErrors(TyperGroup):
             ctx = getattr(error, "ctx", None)
             hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
             _fail(message + hint, error.exit_code)
-        except typer.Abort:
-            _fail("aborted", 1)
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)

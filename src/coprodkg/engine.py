@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from .binding import bind_values
 from .choices import ResultKind
-from .errors import QueryError, QuerySyntaxError, StoreError
+from .errors import QueryError, QuerySyntaxError, SourceError, StoreError
 from .namespaces import with_prefixes
 from .resources import ontology_dir
 from .results import Result
@@ -79,13 +79,15 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None)
     return Literal(str(term))
 
 
-def _syntax_error(error: SyntaxError, kind: str) -> QuerySyntaxError:
+def _syntax_error(error: SyntaxError, kind: str, added_lines: int = 0) -> QuerySyntaxError:
+    """One line naming the position in the user's own text (``added_lines`` PREFIX lines came first)."""
     text = " ".join(str(error).split())
     match = _AT.search(text)
     reason = text[match.end() :] if match else text
     if "Prefix not found" in reason:
         reason = "a prefix is used but not declared (add a PREFIX line)"
-    where = f" at line {match.group(1)}, column {match.group(2)}" if match else ""
+    line = int(match.group(1)) - added_lines if match else 0
+    where = f" at line {max(line, 1)}, column {match.group(2)}" if match else ""
     return QuerySyntaxError(f"{kind} syntax error{where}: {reason[:160]}")
 
 
@@ -154,19 +156,20 @@ class KnowledgeGraph:
         ``GRAPH`` to change what came from that file.
         """
         text = with_prefixes(sparql)
+        added = text.count("\n") - sparql.count("\n")
         try:
             answer = self.store.query(bind_values(text, bindings or {}), use_default_graph_as_union=True)
+            return _result(answer)  # results stream: a SERVICE call can fail while they are read
         except (SyntaxError, QuerySyntaxError) as error:
             if _UPDATE.search(_strip_prologue(sparql)):
-                return self._update(text, allow_update)
+                return self._update(text, allow_update, added)
             if isinstance(error, QuerySyntaxError):
                 raise
-            raise _syntax_error(error, "SPARQL") from None
+            raise _syntax_error(error, "SPARQL", added) from None
         except OSError as error:
-            raise QueryError(f"the query failed: {error}") from None
-        return _result(answer)
+            raise QueryError(f"the query failed: {_one_line(error)}") from None
 
-    def _update(self, text: str, allow_update: bool) -> Result:
+    def _update(self, text: str, allow_update: bool, added: int) -> Result:
         if not allow_update:
             raise QueryError(
                 "this is a SPARQL Update and queries are read-only: pass --update to apply it to the "
@@ -175,7 +178,9 @@ class KnowledgeGraph:
         try:
             self.store.update(text)
         except SyntaxError as error:
-            raise _syntax_error(error, "SPARQL Update") from None
+            raise _syntax_error(error, "SPARQL Update", added) from None
+        except OSError as error:
+            raise QueryError(f"the update failed: {_one_line(error)}") from None
         return Result(ResultKind.ASK, boolean=True)
 
     def add_files(self, paths: Iterable[Path], progress: Progress | None = None) -> list[SourceFile]:
@@ -188,6 +193,10 @@ class KnowledgeGraph:
         """Flush and release an on-disk store (a no-op in memory)."""
         if self.location is not None:
             self.store.flush()
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())[:200]
 
 
 def _strip_prologue(sparql: str) -> str:
@@ -226,6 +235,8 @@ def open_store(location: Path, *, create: bool = False) -> ox.Store:
         raise StoreError(f"--store must be a folder: {location} is a file")
     if not create and not location.is_dir():
         raise StoreError(f"no store at {location}: fill one first with `coprodkg load --store {location}`")
+    if not create and not (location / "CURRENT").is_file():
+        raise StoreError(f"{location} is not an Oxigraph store: fill one with `coprodkg load --store DIR`")
     if create and location.is_dir() and any(location.iterdir()) and not (location / "CURRENT").is_file():
         raise StoreError(
             f"{location} is a folder that is not an Oxigraph store: choose an empty or new folder"
@@ -251,7 +262,13 @@ def load_graph(
     ``sources`` are files or folders (searched recursively). With ``store`` the graph is read
     from that on-disk store and nothing is parsed.
     """
+    sources = list(sources)
     if store is not None:
+        if sources:
+            raise SourceError(
+                "--store reads a filled store and parses nothing: leave out --source, or add the "
+                f"files with `coprodkg load FILES --store {store}`"
+            )
         location = Path(store)
         return KnowledgeGraph(open_store(location), location=location)
     paths = (_bundled_files() if bundled else []) + collect_sources(Path(s) for s in sources)

@@ -94,6 +94,8 @@ def write_network(
         files = [path]
         contents = [render_network(graph, fmt)]
     else:
+        if path.is_dir():
+            raise OutputError(f"-o {path} is a folder: give a file prefix such as {path / 'coprodkg'}")
         stem = path.with_suffix("") if path.suffix == ".csv" else path
         files = [stem.with_name(stem.name + "-nodes.csv"), stem.with_name(stem.name + "-edges.csv")]
         contents = [_node_csv(graph).encode("utf-8"), _edge_csv(graph).encode("utf-8")]

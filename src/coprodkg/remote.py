@@ -27,6 +27,7 @@ import base64
 import contextlib
 import http.client
 import json
+import math
 import netrc
 import os
 import re
@@ -97,8 +98,12 @@ _GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 
 
 def _check_url(url: str, option: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as error:
+        raise EndpointError(f"{option} is not a valid URL ({error}): {url!r}") from None
+    if parts.scheme not in ("http", "https") or not host:
         raise EndpointError(f"{option} must be an http(s) URL, got {url!r}")
     if parts.username or parts.password:
         raise EndpointError(
@@ -376,8 +381,8 @@ class RemoteGraph:
         graph: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
-        if timeout <= 0:
-            raise EndpointError(f"--timeout must be more than 0 seconds, got {timeout:g}")
+        if not math.isfinite(timeout) or timeout <= 0:
+            raise EndpointError(f"--timeout must be a number of seconds above 0, got {timeout:g}")
         self.endpoint = _check_url(endpoint, "--endpoint")
         self.update_endpoint = _check_url(update_endpoint, "--update-endpoint") if update_endpoint else None
         self.gsp_endpoint = _check_url(gsp_endpoint, "--gsp-endpoint") if gsp_endpoint else None

@@ -72,9 +72,12 @@ def find_oxigraph() -> str:
 
 def _free_port(host: str) -> int:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
+    try:
+        with socket.socket(family) as sock:
+            sock.bind((host, 0))
+            return int(sock.getsockname()[1])
+    except OSError as error:  # socket.gaierror included: a name that does not resolve
+        raise EndpointError(f"cannot listen on --host {host}: {error.strerror or error}") from None
 
 
 def _last_line(text: bytes) -> str:

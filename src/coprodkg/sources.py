@@ -143,9 +143,9 @@ def load_file(store: ox.Store, path: Path, *, bulk: bool = False) -> SourceFile:
         if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
             store.extend(list(_quads(path, graph)))
         elif bulk:
-            store.bulk_load(path=path, format=fmt, to_graph=graph)
+            store.bulk_load(path=path, format=fmt, to_graph=graph, base_iri=graph.value)
         else:
-            store.load(path=path, format=fmt, to_graph=graph)
+            store.load(path=path, format=fmt, to_graph=graph, base_iri=graph.value)
     except SyntaxError as error:
         raise _parse_error(path, error) from None
     except (OSError, ValueError) as error:

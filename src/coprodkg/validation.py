@@ -68,7 +68,7 @@ def validate_sources(
 ) -> Report:
     """Parse every source (collecting parse errors as findings), then validate what loaded."""
     if store is not None:
-        return validate_graph(load_graph(store=store))
+        return validate_graph(load_graph(sources, store=store))
     paths = (collect_sources([ontology_dir()]) if bundled else []) + collect_sources(Path(s) for s in sources)
     oxstore = ox.Store()
     parse_findings = []
