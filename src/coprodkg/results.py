@@ -179,9 +179,8 @@ def render_result(
     fmt = fmt or allowed[0]
     if fmt not in allowed:
         names = ", ".join(f.value for f in allowed)
-        raise OutputError(
-            f"--format {fmt.value} does not fit a {result.kind.value.upper()} result: use {names}"
-        )
+        form = {ResultKind.SELECT: "SELECT", ResultKind.ASK: "ASK", ResultKind.GRAPH: "CONSTRUCT/DESCRIBE"}
+        raise OutputError(f"--format {fmt.value} does not fit a {form[result.kind]} result: use {names}")
     if result.kind is ResultKind.ASK:
         if fmt is OutputFormat.JSON:
             return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
