@@ -39,7 +39,15 @@ from .sources import (
 if TYPE_CHECKING:
     from rdflib import Dataset
 
-__all__ = ["Engine", "KnowledgeGraph", "fill_store", "load_graph", "open_store", "serialize_graph"]
+__all__ = [
+    "Engine",
+    "KnowledgeGraph",
+    "fill_store",
+    "load_graph",
+    "open_store",
+    "serialize_graph",
+    "source_paths",
+]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -225,8 +233,9 @@ def _result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Re
     return Result(ResultKind.GRAPH, triples=triples)  # type: ignore[arg-type]
 
 
-def _bundled_files() -> list[Path]:
-    return collect_sources([ontology_dir()])
+def source_paths(sources: Iterable[Path | str], *, bundled: bool = True) -> list[Path]:
+    """The files to load: the bundled ones (unless ``bundled`` is false), then ``sources``."""
+    return (collect_sources([ontology_dir()]) if bundled else []) + collect_sources(Path(s) for s in sources)
 
 
 def open_store(location: Path, *, create: bool = False) -> ox.Store:
@@ -271,7 +280,7 @@ def load_graph(
             )
         location = Path(store)
         return KnowledgeGraph(open_store(location), location=location)
-    paths = (_bundled_files() if bundled else []) + collect_sources(Path(s) for s in sources)
+    paths = source_paths(sources, bundled=bundled)
     oxstore = ox.Store()
     return KnowledgeGraph(oxstore, load_files(oxstore, paths, progress=progress))
 
@@ -290,7 +299,7 @@ def fill_store(
     store as it was for that file.
     """
     location = Path(location)
-    paths = (_bundled_files() if bundled else []) + collect_sources(Path(s) for s in sources)
+    paths = source_paths(sources, bundled=bundled)
     oxstore = open_store(location, create=True)
     if replace:
         oxstore.clear()

@@ -29,6 +29,7 @@ __all__ = [
     "label_pattern",
     "resolve_term",
     "search",
+    "source_label_pattern",
 ]
 
 LABEL_PROPERTIES = ("skos:prefLabel", "rdfs:label", "foaf:name", "dct:title")
@@ -52,6 +53,15 @@ def label_pattern(var: str, out: str) -> str:
     parts = [f"OPTIONAL {{ ?{var} {p} ?{out}_{i} }}" for i, p in enumerate(LABEL_PROPERTIES)]
     coalesce = ", ".join(f"?{out}_{i}" for i in range(len(LABEL_PROPERTIES)))
     return " ".join(parts) + f" BIND(COALESCE({coalesce}) AS ?{out})"
+
+
+def source_label_pattern(var: str, out: str) -> str:
+    """SPARQL that binds ``?out`` to a source's code and label ("S1 Co-production ..."), or its IRI."""
+    return (
+        f"OPTIONAL {{ ?{var} skos:notation ?{var}_code }} {label_pattern(var, var + '_name')} "
+        f'BIND(IF(BOUND(?{var}_code), CONCAT(STR(?{var}_code), " ", COALESCE(?{var}_name, "")), '
+        f"COALESCE(?{var}_name, STR(?{var}))) AS ?{out})"
+    )
 
 
 def _text(term: Node | None) -> str:
@@ -195,8 +205,7 @@ WHERE {
   { ?claim rdf:subject ?x } UNION { ?claim rdf:object ?x }
   ?claim a cpk:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
   OPTIONAL { ?claim cpk:status ?st . OPTIONAL { ?st skos:notation ?stn } BIND(COALESCE(STR(?stn), STR(?st)) AS ?stl) }
-  OPTIONAL { ?claim prov:wasDerivedFrom ?src . OPTIONAL { ?src skos:notation ?srcn } SOURCE_LABEL
-             BIND(IF(BOUND(?srcn), CONCAT(STR(?srcn), " ", COALESCE(?srcname, "")), COALESCE(?srcname, STR(?src))) AS ?srcl) }
+  OPTIONAL { ?claim prov:wasDerivedFrom ?src . SOURCE_LABEL }
   OPTIONAL { ?claim cpk:section ?sec }
   OPTIONAL { ?claim cpk:anchor/oa:exact ?ex }
   LABELS
@@ -208,10 +217,8 @@ def _sources_and_status(engine: Engine, iri: URIRef) -> tuple[str, tuple[str, ..
     rows = engine.query(
         "SELECT ?stl ?srcl WHERE { OPTIONAL { ?x cpk:status ?st . OPTIONAL { ?st skos:notation ?n } "
         "BIND(COALESCE(STR(?n), STR(?st)) AS ?stl) } OPTIONAL { ?x prov:wasDerivedFrom ?src . "
-        "OPTIONAL { ?src skos:notation ?srcn } "
-        + label_pattern("src", "sl")
-        + ' BIND(IF(BOUND(?srcn), CONCAT(STR(?srcn), " ", COALESCE(?sl, "")), COALESCE(?sl, STR(?src))) AS ?srcl) }'
-        " } ORDER BY ?srcl",
+        + source_label_pattern("src", "srcl")
+        + " } } ORDER BY ?srcl",
         {"x": iri},
     ).rows
     status = next((_text(s) for s, _ in rows if s is not None), "")
@@ -226,7 +233,7 @@ def describe(engine: Engine, iri: URIRef) -> Description:
         + " } GROUP BY ?t ORDER BY ?t",
         {"x": iri},
     ).rows
-    text = _CLAIMS.replace("SOURCE_LABEL", label_pattern("src", "srcname")).replace(
+    text = _CLAIMS.replace("SOURCE_LABEL", source_label_pattern("src", "srcl")).replace(
         "LABELS", " ".join(label_pattern(v, v + "l") for v in ("s", "p", "o"))
     )
     claims = []

@@ -12,11 +12,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from .engine import Engine
-from .lookup import label_pattern
+from .lookup import DEFINITION_PROPERTIES, LABEL_PROPERTIES, label_pattern, source_label_pattern
 from .namespaces import PREFIXES, shorten
 
 if TYPE_CHECKING:
@@ -46,11 +45,6 @@ KINDS: dict[str, tuple[str, ...]] = {
 
 _PLUMBING = {PREFIXES["rdf"] + n for n in ("type", "subject", "predicate", "object")}
 _DERIVED = PREFIXES["prov"] + "wasDerivedFrom"
-
-
-def _iri(curie: str) -> str:
-    prefix, local = curie.split(":", 1)
-    return PREFIXES[prefix] + local
 
 
 def _kinds(engine: Engine) -> dict[str, str]:
@@ -87,8 +81,7 @@ SELECT ?s ?p ?o (SAMPLE(?plabel) AS ?pl) (SAMPLE(?stn) AS ?status)
   OPTIONAL {
     ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
     OPTIONAL { ?c cpk:status/skos:notation ?stn }
-    OPTIONAL { ?c prov:wasDerivedFrom ?src . OPTIONAL { ?src skos:notation ?srcn } SRCLABEL
-               BIND(IF(BOUND(?srcn), CONCAT(STR(?srcn), " ", COALESCE(?srl, "")), COALESCE(?srl, STR(?src))) AS ?srcl) }
+    OPTIONAL { ?c prov:wasDerivedFrom ?src . SRCLABEL }
   }
   PLABEL
 } GROUP BY ?s ?p ?o
@@ -115,10 +108,7 @@ def project(engine: Engine, *, provenance: bool = False) -> nx.MultiDiGraph:
     status_rows = engine.query(
         "SELECT ?x (SAMPLE(?n) AS ?st) (GROUP_CONCAT(DISTINCT ?srcl; separator='|') AS ?srcs) WHERE { "
         "?x cpk:status|prov:wasDerivedFrom ?any . OPTIONAL { ?x cpk:status/skos:notation ?n } "
-        "OPTIONAL { ?x prov:wasDerivedFrom ?src . OPTIONAL { ?src skos:notation ?srcn } "
-        + label_pattern("src", "srl")
-        + ' BIND(IF(BOUND(?srcn), CONCAT(STR(?srcn), " ", COALESCE(?srl, "")), COALESCE(?srl, STR(?src))) AS ?srcl) }'
-        " } GROUP BY ?x"
+        "OPTIONAL { ?x prov:wasDerivedFrom ?src . " + source_label_pattern("src", "srcl") + " } } GROUP BY ?x"
     ).rows
     for x, status, sources in status_rows:
         if str(x) in nodes:
@@ -126,28 +116,24 @@ def project(engine: Engine, *, provenance: bool = False) -> nx.MultiDiGraph:
             nodes[str(x)]["sources"] = sorted(s.strip() for s in str(sources or "").split("|") if s.strip())
     graph = nx.MultiDiGraph()
     for iri, attrs in nodes.items():
-        label = next(
-            (attrs[k] for k in ("skos:prefLabel", "rdfs:label", "foaf:name", "dct:title") if k in attrs), None
-        )
-        definition = next(
-            (attrs[k] for k in ("skos:definition", "dct:description", "rdfs:comment") if k in attrs), ""
-        )
+        label = next((attrs[k] for k in LABEL_PROPERTIES if k in attrs), None)
+        definition = next((attrs[k] for k in DEFINITION_PROPERTIES if k in attrs), "")
         attrs["label"] = _one(label) or shorten(iri)
         attrs["definition"] = _one(definition)
         attrs.setdefault("status", "")
         attrs.setdefault("sources", [])
         graph.add_node(iri, **attrs)
-    text = _EDGES.replace("SRCLABEL", label_pattern("src", "srl")).replace(
+    text = _EDGES.replace("SRCLABEL", source_label_pattern("src", "srcl")).replace(
         "PLABEL", label_pattern("p", "plabel")
     )
-    seen: dict[tuple[str, str, str], None] = defaultdict(lambda: None)
+    seen: set[tuple[str, str, str]] = set()
     for s, p, o, plabel, status, sources in engine.query(text).rows:
         key = (str(s), str(p), str(o))
         if key[0] not in nodes or key[2] not in nodes or key[1] in _PLUMBING or key in seen:
             continue
         if key[1] == _DERIVED and not provenance:
             continue
-        seen[key] = None
+        seen.add(key)
         graph.add_edge(
             key[0],
             key[2],

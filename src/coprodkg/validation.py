@@ -15,12 +15,12 @@ import pyoxigraph as ox
 from rdflib import BNode, URIRef
 from rdflib.term import Node
 
-from .engine import KnowledgeGraph, load_graph, to_rdflib
+from .engine import KnowledgeGraph, load_graph, source_paths, to_rdflib
 from .errors import ParseError, SourceError
 from .lookup import display_graph, label_pattern
 from .namespaces import OURS, PREFIXES, shorten
-from .resources import ontology_dir, shapes_path
-from .sources import collect_sources, load_file
+from .resources import shapes_path
+from .sources import load_file
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -69,7 +69,7 @@ def validate_sources(
     """Parse every source (collecting parse errors as findings), then validate what loaded."""
     if store is not None:
         return validate_graph(load_graph(sources, store=store))
-    paths = (collect_sources([ontology_dir()]) if bundled else []) + collect_sources(Path(s) for s in sources)
+    paths = source_paths(sources, bundled=bundled)
     oxstore = ox.Store()
     parse_findings = []
     for path in paths:
