@@ -559,8 +559,7 @@ def serve(
     lines = [f"serving the graph ({mode}) at {server.base}", f"  SPARQL query:  {server.query_url}"]
     lines += [f"  SPARQL update: {server.update_url}"] if writable else []
     lines += [f"  Graph Store:   {server.store_url}", "press Ctrl-C to stop"]
-    print("\n".join(lines), file=sys.stderr, flush=True)
-    raise typer.Exit(wait_server(server))
+    raise typer.Exit(wait_server(server, lambda: print("\n".join(lines), file=sys.stderr, flush=True)))
 
 
 @app.command()

@@ -19,6 +19,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -183,10 +184,11 @@ def stop_server(server: Server, timeout: float = 10.0) -> int:
     return server.process.returncode
 
 
-def wait_server(server: Server) -> int:
+def wait_server(server: Server, on_ready: Callable[[], None] | None = None) -> int:
     """Wait until the server stops; SIGINT or SIGTERM here stops it (with SIGTERM, which the
     server obeys even where it was started with SIGINT ignored, as in a background job).
 
+    ``on_ready`` runs once the signals are in hand, so a Ctrl-C it invites is never missed.
     Returns 0 when it stopped because of such a signal (a clean stop), else its own status.
     """
     asked: list[int] = []
@@ -198,6 +200,8 @@ def wait_server(server: Server) -> int:
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        if on_ready is not None:  # only now may anyone be told to press Ctrl-C
+            on_ready()
         while True:
             try:
                 code = server.process.wait()
