@@ -559,6 +559,15 @@ def serve(
         bool,
         typer.Option("--writable", help="Accept SPARQL Update and GSP writes (to a temporary copy only)."),
     ] = False,
+    timeout_s: Annotated[
+        int, typer.Option("--timeout-s", min=1, help="Stop any query that runs longer than this, in seconds.")
+    ] = 30,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service", help="Let queries call other servers (SERVICE) and updates LOAD URLs."
+        ),
+    ] = False,
     source: SourcesOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
@@ -567,10 +576,13 @@ def serve(
     from .serve import start_server, wait_server
 
     kg = open_graph(graph_options(ctx, source, no_bundled, store))
-    server = start_server(kg, host=host, port=port, writable=writable)
+    server = start_server(
+        kg, host=host, port=port, writable=writable, timeout_s=timeout_s, allow_service=allow_service
+    )
     del kg
     mode = "read-write" if writable else "read-only"
-    lines = [f"serving the graph ({mode}) at {server.base}", f"  SPARQL query:  {server.query_url}"]
+    lines = [f"serving the graph ({mode}) at {server.base}", f"  query UI:      {server.base}/"]
+    lines += [f"  SPARQL query:  {server.query_url}"]
     lines += [f"  SPARQL update: {server.update_url}"] if writable else []
     lines += [f"  Graph Store:   {server.store_url}", "press Ctrl-C to stop"]
     raise typer.Exit(wait_server(server, lambda: print("\n".join(lines), file=sys.stderr, flush=True)))
