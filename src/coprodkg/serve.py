@@ -183,19 +183,28 @@ class _Handler(BaseHTTPRequestHandler):
         host, port = self.server.upstream
         upstream = http.client.HTTPConnection(host, port, timeout=self.server.timeout_s + 10)
         forwarded = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
+        started = False
         try:
             upstream.request(self.command, self.path, body=body or None, headers=forwarded)
             response = upstream.getresponse()
+            started = True
             self.send_response(response.status, response.reason)
             for name, value in response.getheaders():
                 if name.lower() not in _HOP_HEADERS:
                     self.send_header(name, value)
             self.end_headers()
             while chunk := response.read1(65536):
-                self.wfile.write(chunk)
-        except (OSError, http.client.HTTPException):
-            with contextlib.suppress(OSError):
-                self._refuse(502, "the oxigraph server did not answer")
+                self.wfile.write(chunk)  # a client that gives up ends this, and the upstream request
+        except (OSError, http.client.HTTPException) as error:
+            if not started:
+                late = isinstance(error, TimeoutError)
+                with contextlib.suppress(OSError):
+                    self._refuse(
+                        504 if late else 502,
+                        f"the query ran longer than {self.server.timeout_s} s"
+                        if late
+                        else "the oxigraph server did not answer",
+                    )
         finally:
             upstream.close()
 
