@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -209,40 +210,40 @@ class ChildRun:
     peak_rss_mb: float
 
 
-def run_child(args: Sequence[str], *, timeout: float = 60, env: dict[str, str] | None = None) -> ChildRun:
-    """Run ``python -m coprodkg ARGS`` and measure it: the peak RSS comes from ``wait4``."""
-    start = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "coprodkg", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={**os.environ, **(env or {})},
-    )
-    out: dict[str, bytes] = {}
-    readers = [
-        threading.Thread(target=lambda n=n, s=s: out.__setitem__(n, s.read()), daemon=True)  # type: ignore[misc]
-        for n, s in (("stdout", process.stdout), ("stderr", process.stderr))
-    ]
-    for reader in readers:
-        reader.start()
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() - start > timeout:
-            process.kill()
-            pid, status, usage = os.wait4(process.pid, 0)
-            break
-        time.sleep(0.02)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    for reader in readers:
-        reader.join(timeout=5)
+_LAUNCHER = """
+import os, sys
+pid = os.posix_spawn(sys.executable, [sys.executable, "-m", "coprodkg", *sys.argv[2:]], os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def run_child(args: Sequence[str], *, timeout: float = 60) -> ChildRun:
+    """Run ``coprodkg ARGS`` in a child and measure it: its peak RSS comes from ``wait4``.
+
+    A small launcher starts it, because Linux carries a process's peak RSS across ``exec``:
+    started straight from the test process, the child would report the test process's size.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "maxrss"
+        start = time.monotonic()
+        process = subprocess.Popen(
+            [sys.executable, "-c", _LAUNCHER, str(report), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            stdout, stderr = process.communicate()
+        seconds = time.monotonic() - start
+        peak = int(report.read_text()) / 1024 if report.is_file() else float("nan")
     return ChildRun(
-        process.returncode,
-        out.get("stdout", b"").decode(errors="replace"),
-        out.get("stderr", b"").decode(errors="replace"),
-        time.monotonic() - start,
-        usage.ru_maxrss / 1024,
+        process.returncode, stdout.decode(errors="replace"), stderr.decode(errors="replace"), seconds, peak
     )
 
 
@@ -291,6 +292,9 @@ def loopback(handle: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[str]:
     class Handler(BaseHTTPRequestHandler):
         def _any(self) -> None:
             with suppress(BrokenPipeError, ConnectionResetError):
+                # read the request first: closing with unread data makes the kernel reset the
+                # connection, and the client may then lose the answer
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 handle(self)
 
         do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _any  # noqa: N815

@@ -222,7 +222,7 @@ class Transport:
         self.wire: Wire = wire if wire is not None else send_http
         self.attempts = attempts
         self.backoff = backoff
-        self._challenges: dict[str, tuple[str, dict[str, str]]] = {}
+        self._challenges: dict[str, tuple[str, dict[str, str]] | None] = {}  # None: none was asked
         self._digest: dict[str, _Digest] = {}
 
     def send(self, request: Request) -> Answer:
@@ -230,7 +230,7 @@ class Transport:
         deadline = time.monotonic() + self.timeout
         found = credentials(request.url)
         request = replace(request, headers={"User-Agent": USER_AGENT, **request.headers})
-        origin = _origin(request.url)
+        origin = _space(request.url)
         if found is not None and request.body is not None and origin not in self._challenges:
             self._probe(request, deadline)
         fresh = False  # whether the challenge answered came with this request's own 401
@@ -273,8 +273,10 @@ class Transport:
         except (OSError, http.client.HTTPException):
             return  # the request itself will report it
         reply.close()
-        if reply.status == 401 and "www-authenticate" in reply.headers:
-            self._challenges[_origin(request.url)] = _challenge(reply.headers["www-authenticate"])
+        asked = reply.status == 401 and "www-authenticate" in reply.headers
+        self._challenges[_space(request.url)] = (
+            _challenge(reply.headers["www-authenticate"]) if asked else None
+        )
 
     def _authorized(self, request: Request, found: tuple[str, str] | None, origin: str) -> Request:
         """The request with an answer to the remembered challenge, when there is one."""
@@ -344,9 +346,10 @@ class Transport:
         )
 
 
-def _origin(url: str) -> str:
+def _space(url: str) -> str:
+    """Where a challenge holds: the URL without its query (Virtuoso guards /sparql-auth, not /sparql)."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
 
 def _retryable(error: Exception) -> bool:
