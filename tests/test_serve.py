@@ -112,6 +112,29 @@ def test_a_runaway_query_is_stopped_by_the_servers_timeout(
     assert dict(RemoteGraph(server.query_url).graphs()) == dict(bundled.graphs())
 
 
+def test_a_query_oxigraph_does_not_cancel_is_stopped_by_the_proxy(
+    served: Callable[..., Server], cli: CLI, bundled: KnowledgeGraph
+) -> None:
+    """Oxigraph 0.5's --timeout-s does not cancel this COUNT over a four-way cross product: the
+    proxy replaces the server once the query outlives the timeout, and the data stays served."""
+    server = served(timeout_s=1)
+    stuck = server.process
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"  # 10^12 rows
+    start = time.monotonic()
+    outcome = cli("query", "-e", heavy, "--endpoint", server.query_url, "--timeout", "60")
+    assert_user_error(outcome, "the query ran longer than 1 s: stopped")
+    assert time.monotonic() - start < 15
+    deadline = time.monotonic() + 20
+    while server.process is stuck and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert stuck.poll() is not None and server.process is not stuck and server.process.poll() is None
+    assert dict(RemoteGraph(server.query_url).graphs()) == dict(bundled.graphs())
+    before = cpu_seconds(server.process.pid)
+    time.sleep(1)
+    assert cpu_seconds(server.process.pid) - before < 0.3
+    assert peak_rss_mb(server.process.pid) < 200
+
+
 @pytest.fixture
 def listener() -> Iterator[tuple[str, list[str]]]:
     """A loopback server that records what it is asked (a SERVICE target)."""

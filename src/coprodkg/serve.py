@@ -6,7 +6,8 @@ writable) with the union default graph, so a plain ``?s ?p ?o`` sees every file,
 locally. Writes to a writable server change only that temporary copy, which is deleted when the
 server stops. The binary comes from the PyPI ``oxigraph`` package (``pip install coprodkg[server]``).
 
-Oxigraph has a query timeout (passed as ``--timeout-s``) but no other limits, so the address you
+Oxigraph has a query timeout (passed as ``--timeout-s``; a query it fails to cancel is stopped by
+replacing the server, see :class:`_Child`) but no other limits, so the address you
 are given is a small proxy of ours, bound first (a port that is not free fails before anything is
 served), which forwards to Oxigraph on a private loopback port after refusing:
 
@@ -26,6 +27,7 @@ import contextlib
 import ctypes
 import http.client
 import os
+import queue
 import shutil
 import signal
 import socket
@@ -70,6 +72,7 @@ DEFAULT_MAX_DEPTH = 64
 MAX_REQUEST_BYTES = 256 * 1024 * 1024
 _PREFIX = "coprodkg-serve-"
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
+_GRACE = 3  # seconds past --timeout-s before the proxy stops a query Oxigraph did not cancel
 _HOP_HEADERS = frozenset({"connection", "keep-alive", "transfer-encoding", "server", "date"})
 
 
@@ -87,11 +90,16 @@ class Limits:
 class Server:
     """A running Oxigraph server, the proxy in front of it, and the temporary folder of its data."""
 
-    process: subprocess.Popen[bytes]
+    child: _Child
     base: str
     workdir: Path
     writable: bool
     proxy: ThreadingHTTPServer
+
+    @property
+    def process(self) -> subprocess.Popen[bytes]:
+        """The Oxigraph process serving now (a runaway query makes it a new one)."""
+        return self.child.process
 
     @property
     def query_url(self) -> str:
@@ -155,7 +163,7 @@ def check_request(
 class _Proxy(ThreadingHTTPServer):
     daemon_threads = True
     limits: Limits
-    upstream: tuple[str, int]
+    child: _Child
     timeout_s: int
 
 
@@ -180,8 +188,9 @@ class _Handler(BaseHTTPRequestHandler):
         if refusal is not None:
             self._refuse(*refusal)
             return
-        host, port = self.server.upstream
-        upstream = http.client.HTTPConnection(host, port, timeout=self.server.timeout_s + 10)
+        child = self.server.child
+        serving = child.process
+        upstream = http.client.HTTPConnection("127.0.0.1", child.port, timeout=self.server.timeout_s + _GRACE)
         forwarded = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
         started = False
         try:
@@ -198,13 +207,11 @@ class _Handler(BaseHTTPRequestHandler):
         except (OSError, http.client.HTTPException) as error:
             if not started:
                 late = isinstance(error, TimeoutError)
+                if late and urlsplit(self.path).path == "/query":
+                    child.replace(serving)  # Oxigraph does not cancel every query shape by itself
+                message = f"the query ran longer than {self.server.timeout_s} s: stopped" if late else ""
                 with contextlib.suppress(OSError):
-                    self._refuse(
-                        504 if late else 502,
-                        f"the query ran longer than {self.server.timeout_s} s"
-                        if late
-                        else "the oxigraph server did not answer",
-                    )
+                    self._refuse(504 if late else 502, message or "the oxigraph server did not answer")
         finally:
             upstream.close()
 
@@ -343,6 +350,42 @@ def _start_oxigraph(
     raise EndpointError(f"the oxigraph server stopped at once: {_last_line(log.read_bytes())}")
 
 
+class _Child:
+    """The Oxigraph process behind the proxy. Oxigraph's own timeout does not cancel every query
+    (a COUNT over a four-way cross product ran on for minutes), so a query that outlives
+    ``timeout_s`` by a grace period has its server replaced: killed and started again on the same
+    data, by a thread that lives as long as the server (the death signal is tied to the thread
+    that starts the child)."""
+
+    def __init__(self, start: Callable[[], tuple[subprocess.Popen[bytes], int]]) -> None:
+        self._start = start
+        self.process, self.port = start()
+        self.stopping = False
+        self.lock = threading.Lock()
+        self._stuck: queue.Queue[subprocess.Popen[bytes]] = queue.Queue()
+        threading.Thread(target=self._replacer, name="coprodkg-serve-replacer", daemon=True).start()
+
+    def replace(self, stuck: subprocess.Popen[bytes]) -> None:
+        """Ask for ``stuck`` to be replaced (once, however many requests ask)."""
+        self._stuck.put(stuck)
+
+    def _replacer(self) -> None:
+        while True:
+            stuck = self._stuck.get()
+            with self.lock:
+                if stuck is not self.process or self.stopping:
+                    continue
+                stuck.kill()
+                stuck.wait()
+                with contextlib.suppress(EndpointError):
+                    self.process, self.port = self._start()
+
+    def replaced(self, process: subprocess.Popen[bytes]) -> bool:
+        """Whether ``process`` ended because it was replaced (wait for the new one, then)."""
+        with self.lock:
+            return process is not self.process
+
+
 def start_server(
     kg: KnowledgeGraph,
     *,
@@ -367,8 +410,10 @@ def start_server(
     workdir = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=root))
     try:
         location = _load(binary, workdir, kg)
-        process, inner = _start_oxigraph(
-            binary, location, workdir / "server.log", writable, timeout_s, ready_timeout
+        child = _Child(
+            lambda: _start_oxigraph(
+                binary, location, workdir / "server.log", writable, timeout_s, ready_timeout
+            )
         )
     except BaseException:
         proxy.server_close()
@@ -381,16 +426,18 @@ def start_server(
         {f"http://localhost:{bound}"} if host in ("127.0.0.1", "::1", "localhost") else set()
     )
     proxy.limits = Limits(writable, allow_service, max_depth, frozenset(loopback))
-    proxy.upstream = ("127.0.0.1", inner)
+    proxy.child = child
     proxy.timeout_s = timeout_s
     threading.Thread(target=proxy.serve_forever, name="coprodkg-serve-proxy", daemon=True).start()
-    return Server(process, base, workdir, writable, proxy)
+    return Server(child, base, workdir, writable, proxy)
 
 
 def stop_server(server: Server, timeout: float = 10.0) -> int:
     """Stop the server (SIGTERM, then SIGKILL after ``timeout``), delete its data, return its status."""
     server.proxy.shutdown()
     server.proxy.server_close()
+    with server.child.lock:
+        server.child.stopping = True
     if server.process.poll() is None:
         server.process.terminate()
         try:
@@ -413,6 +460,7 @@ def wait_server(server: Server, on_ready: Callable[[], None] | None = None) -> i
 
     def forward(signum: int, frame: FrameType | None) -> None:
         asked.append(signum)
+        server.child.stopping = True
         if server.process.poll() is None:
             server.process.send_signal(signal.SIGTERM)
 
@@ -422,8 +470,10 @@ def wait_server(server: Server, on_ready: Callable[[], None] | None = None) -> i
             on_ready()
         while True:
             try:
-                code = server.process.wait()
-                break
+                serving = server.process
+                code = serving.wait()
+                if not server.child.replaced(serving):
+                    break
             except KeyboardInterrupt:  # pragma: no cover - only if a handler was replaced meanwhile
                 forward(signal.SIGINT, None)
     finally:

@@ -13,7 +13,7 @@ tests) does one HTTP exchange and streams the body; :class:`Transport` holds the
   (a server may refuse a large upload while it is still being sent, and the 401 is then lost);
   later requests answer the remembered challenge at once;
 - **retries** of idempotent requests (queries, GETs) with exponential backoff, when the server
-  could not be reached or said it was busy (HTTP 429, 502, 503, 504; ``Retry-After`` is obeyed
+  could not be reached or said it was busy (HTTP 429, 502, 503; ``Retry-After`` is obeyed
   when it fits in the deadline). A timeout is not retried: the same query would time out again.
 
 Every failure is a :class:`TransportError` carrying the HTTP status (or ``None``) and the kind of
@@ -62,7 +62,7 @@ USER_ENV = "COPRODKG_USER"
 PASSWORD_ENV = "COPRODKG_PASSWORD"
 USER_AGENT = f"coprodkg/{__version__} (+https://w3id.org/coprodkg)"
 
-_BUSY = frozenset({429, 502, 503, 504})
+_BUSY = frozenset({429, 502, 503})  # not 504: a gateway timeout would time out again
 _ERROR_BODY = 20_000
 Kind = Literal["status", "timeout", "too-large", "refused", "no-host", "broken", "unreachable"]
 
