@@ -1,4 +1,8 @@
-"""Remote stores, tested against real servers on loopback: Oxigraph server and a private Virtuoso.
+"""Remote stores: real servers on loopback (Oxigraph server, a private Virtuoso), and faults.
+
+Faults of the client (retries, auth, garbage, deadlines, leaks) go through a fake wire under the
+real :class:`~coprodkg.remote.Transport`, in-process; hostile loopback servers then face a child
+``coprodkg`` whose time and peak memory are measured.
 
 Each server starts once per session (see ``servers.py``), gets the bundled graph pushed into a
 named graph, and must then answer every named query as the embedded engine does. Differences that
