@@ -294,7 +294,7 @@ def loopback(handle: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[str]:
             with suppress(BrokenPipeError, ConnectionResetError):
                 # read the request first: closing with unread data makes the kernel reset the
                 # connection, and the client may then lose the answer
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 handle(self)
 
         do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _any  # noqa: N815

@@ -20,7 +20,10 @@ import base64
 import json
 import os
 import re
+import socket
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -695,3 +698,50 @@ def test_hostile_servers_cost_bounded_time_and_memory(
     assert run.peak_rss_mb < 150, (
         run.peak_rss_mb
     )  # a healthy query peaks near 51 MiB (bench/bench_hostile.py)
+
+
+def test_a_push_cut_mid_way_leaves_a_real_server_as_it_was(tmp_path: Path, cli: CLI) -> None:
+    """Through a loopback relay that drops the connection on the second batch: the store (a real
+    Oxigraph server) ends with the graphs it had, no staging graph left behind."""
+    server = start_oxigraph(tmp_path / "cut", location=False)
+    updates: list[str] = []
+
+    def relay(handler: BaseHTTPRequestHandler) -> None:
+        body = handler.body  # type: ignore[attr-defined]
+        if handler.path.startswith("/update"):
+            updates.append(body.decode())
+            if len(updates) == 2:
+                handler.close_connection = True
+                handler.connection.shutdown(socket.SHUT_RDWR)  # cut, no answer
+                return
+        request = urllib.request.Request(
+            server.base + handler.path,
+            data=body or None,
+            method=handler.command,
+            headers={k: v for k, v in handler.headers.items() if k.lower() in ("content-type", "accept")},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, kind, data = (
+                    response.status,
+                    response.headers.get("Content-Type", ""),
+                    response.read(),
+                )
+        except urllib.error.HTTPError as error:
+            status, kind, data = error.code, error.headers.get("Content-Type", ""), error.read()
+        handler.send_response(status)
+        handler.send_header("Content-Type", kind)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    try:
+        before = RemoteGraph(f"{server.base}/query").graphs()
+        with loopback(relay) as base:
+            args = ["--endpoint", f"{base}/query", "--update-endpoint", f"{base}/update", "--graph", GRAPH]
+            outcome = cli("push", *args)
+        assert_user_error(outcome, "broke off the connection", "its staging graph was removed")
+        assert len(updates) == 3 and updates[-1].startswith("DROP SILENT GRAPH <urn:coprodkg:staging:")
+        assert RemoteGraph(f"{server.base}/query").graphs() == before
+    finally:
+        server.stop()
