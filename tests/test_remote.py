@@ -441,12 +441,19 @@ def test_updates_are_never_retried(wire: Callable[..., FakeWire], cli: CLI) -> N
     assert fake.seen[0].headers["Content-Type"].startswith("application/sparql-update")
 
 
+@pytest.mark.parametrize("where", ["environment", "netrc"])
 def test_basic_credentials_go_pre_emptively(
-    wire: Callable[..., FakeWire], cli: CLI, monkeypatch: pytest.MonkeyPatch
+    wire: Callable[..., FakeWire], cli: CLI, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, where: str
 ) -> None:
-    monkeypatch.setenv("COPRODKG_USER", "ann")
-    monkeypatch.setenv("COPRODKG_PASSWORD", "pw1")
+    if where == "environment":
+        monkeypatch.setenv("COPRODKG_USER", "ann")
+        monkeypatch.setenv("COPRODKG_PASSWORD", "pw1")
     fake = wire(answer(401, www_authenticate='Basic realm="kg"'), count(5), count(5))
+    if where == "netrc":
+        netrc = tmp_path / "netrc"
+        netrc.write_text("machine 127.0.0.1 login ann password pw1\n")
+        netrc.chmod(0o600)
+        monkeypatch.setenv("NETRC", str(netrc))
     assert cli("query", "-e", "SELECT (COUNT(*) AS ?n) {}", "--endpoint", URL).code == 0
     probe, query = fake.seen
     assert probe.method == "HEAD" and probe.body is None and "Authorization" not in probe.headers
