@@ -210,7 +210,7 @@ def test_q10_whose_views(bundled: KnowledgeGraph) -> None:
 
 
 def test_q11_data_sources_behind_the_themes(bundled: KnowledgeGraph) -> None:
-    rows = [r for r in run(bundled, "data-source-inputs") if r["informed"].startswith(CPKID + "theme-")]
+    rows = [r for r in run(bundled, "data-source-inputs") if str(r["informed"]).startswith(CPKID + "theme-")]
     assert {r["informed"] for r in rows} == {f"{CPKID}theme-{n}" for n in range(1, 6)}
     assert {r["dataSourceLabel"] for r in rows} == {
         "workshops with local authority staff (as the article reports them)"
