@@ -18,15 +18,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.servers import loopback, run_child
-from tests.test_remote import _BOMB, _DEEP, _drip, _serve_body, _stream_forever
+from tests.test_remote import BOMB, DEEP, drip, serve_body, stream_forever
 
 CASES = [
-    ("stream-forever", _stream_forever, ["query", "themes", "--max-bytes", "5000000"]),
-    ("one-byte-drip", _drip, ["query", "themes", "--timeout", "2"]),
-    ("deep-json", _serve_body(_DEEP, "application/sparql-results+json"), ["query", "themes"]),
+    ("stream-forever", stream_forever, ["query", "themes", "--max-bytes", "5000000"]),
+    ("one-byte-drip", drip, ["query", "themes", "--timeout", "2"]),
+    ("deep-json", serve_body(DEEP, "application/sparql-results+json"), ["query", "themes"]),
     (
         "entity-bomb",
-        _serve_body(_BOMB, "application/rdf+xml"),
+        serve_body(BOMB, "application/rdf+xml"),
         ["query", "-e", "CONSTRUCT WHERE { ?s ?p ?o }"],
     ),
 ]
@@ -37,7 +37,7 @@ _HEALTHY = b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "
 
 def main() -> None:
     """Run the baseline and each case; print time and peak memory with their ratios."""
-    with loopback(_serve_body(_HEALTHY, "application/sparql-results+json")) as url:
+    with loopback(serve_body(_HEALTHY, "application/sparql-results+json")) as url:
         base = run_child(["query", "-e", "SELECT ?n {}", "--endpoint", f"{url}/sparql"])
     print(
         f"{'baseline (a healthy answer)':28} {base.seconds:6.2f} s {base.peak_rss_mb:6.0f} MiB  (exit {base.code})"

@@ -67,3 +67,23 @@ def test_public_names_are_not_shadowed_by_modules() -> None:
 
     assert callable(describe) and callable(search) and callable(project)
     assert not isinstance(describe, type(coprodkg))
+
+
+def _imported_private_names(path: Path) -> list[str]:
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [
+        f"{path.relative_to(ROOT)}:{node.lineno}: {alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+
+
+def test_no_module_imports_another_modules_private_names() -> None:
+    """A name with a leading underscore belongs to its module: share it under a public name."""
+    files = [p for folder in ("src", "tests", "bench") for p in sorted((ROOT / folder).rglob("*.py"))]
+    assert files
+    assert [hit for path in files for hit in _imported_private_names(path)] == []

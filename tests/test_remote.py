@@ -487,7 +487,7 @@ def test_a_bad_netrc_is_one_line(
     assert not fake.seen
 
 
-_DEEP = b'{"head": {"vars": ["n"]}, "results": {"bindings": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}}"
+DEEP = b'{"head": {"vars": ["n"]}, "results": {"bindings": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}}"
 
 
 @pytest.mark.parametrize(
@@ -497,7 +497,7 @@ _DEEP = b'{"head": {"vars": ["n"]}, "results": {"bindings": [' + b"[" * 100_000 
         (b'{"head": {"vars": ["n"]}, "results": {"bindi', "application/sparql-results+json", "malformed"),
         (b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": 3}]}}', "application/json", "malformed"),
         (b"\x00\x01 not json", "application/sparql-results+json", "malformed"),
-        (_DEEP, "application/sparql-results+json", "nested deeper than 64 levels"),
+        (DEEP, "application/sparql-results+json", "nested deeper than 64 levels"),
         (
             b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "\\u001b[2J", "value": ""}}]}}',
             "application/json",
@@ -607,7 +607,7 @@ def test_a_refused_connection_is_not_a_missing_graph(wire: Callable[..., FakeWir
     assert_user_error(outcome, f"has no graph <{GRAPH}>")
 
 
-_BOMB = b"""<?xml version="1.0"?>
+BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
 <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
 <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
@@ -618,7 +618,7 @@ _BOMB = b"""<?xml version="1.0"?>
 
 
 def test_rdf_xml_entities_are_never_expanded(wire: Callable[..., FakeWire], cli: CLI) -> None:
-    wire(answer(body=_BOMB, content_type="application/rdf+xml"))
+    wire(answer(body=BOMB, content_type="application/rdf+xml"))
     outcome = timed(lambda: cli("pull", "--gsp-endpoint", URL, "--graph", GRAPH), 5)
     assert_user_error(outcome, "document type declaration")
 
@@ -650,7 +650,7 @@ def test_json_ld_contexts_are_never_fetched_or_read(
 # ---- the same faults over real loopback servers, in a child process: time and peak memory -----------------
 
 
-def _stream_forever(handler: BaseHTTPRequestHandler) -> None:
+def stream_forever(handler: BaseHTTPRequestHandler) -> None:
     handler.send_response(200)
     handler.send_header("Content-Type", "application/sparql-results+json")
     handler.end_headers()
@@ -658,7 +658,7 @@ def _stream_forever(handler: BaseHTTPRequestHandler) -> None:
         handler.wfile.write(b" " * 65536)
 
 
-def _drip(handler: BaseHTTPRequestHandler) -> None:
+def drip(handler: BaseHTTPRequestHandler) -> None:
     handler.send_response(200)
     handler.send_header("Content-Type", "application/sparql-results+json")
     handler.end_headers()
@@ -668,7 +668,7 @@ def _drip(handler: BaseHTTPRequestHandler) -> None:
         time.sleep(0.2)
 
 
-def _serve_body(body: bytes, content_type: str) -> Callable[[BaseHTTPRequestHandler], None]:
+def serve_body(body: bytes, content_type: str) -> Callable[[BaseHTTPRequestHandler], None]:
     def handle(handler: BaseHTTPRequestHandler) -> None:
         handler.send_response(200)
         handler.send_header("Content-Type", content_type)
@@ -682,11 +682,11 @@ def _serve_body(body: bytes, content_type: str) -> Callable[[BaseHTTPRequestHand
 @pytest.mark.parametrize(
     ("handle", "args", "message", "seconds"),
     [
-        (_stream_forever, ["query", "themes", "--max-bytes", "5000000"], "size cap", 20),
-        (_drip, ["query", "themes", "--timeout", "2"], "did not answer within 2 s", 10),
-        (_serve_body(_DEEP, "application/sparql-results+json"), ["query", "themes"], "nested deeper", 20),
+        (stream_forever, ["query", "themes", "--max-bytes", "5000000"], "size cap", 20),
+        (drip, ["query", "themes", "--timeout", "2"], "did not answer within 2 s", 10),
+        (serve_body(DEEP, "application/sparql-results+json"), ["query", "themes"], "nested deeper", 20),
         (
-            _serve_body(_BOMB, "application/rdf+xml"),
+            serve_body(BOMB, "application/rdf+xml"),
             ["query", "-e", "CONSTRUCT WHERE { ?s ?p ?o }"],
             "document type",
             20,

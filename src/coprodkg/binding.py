@@ -21,10 +21,10 @@ _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def serialize_term(term: Node) -> str:
-    """An IRI or literal as SPARQL text, escaped; anything else is refused.
+    r"""An IRI or literal as SPARQL text, escaped; anything else is refused.
 
     >>> serialize_term(Literal('say "hi"'))
-    '"say \\\\"hi\\\\""'
+    '"say \\"hi\\""'
     """
     if isinstance(term, URIRef):
         if _BAD_IRI.search(str(term)):
@@ -71,10 +71,8 @@ def _visible_variables(sparql: str, start: int) -> set[str]:
         kind, text = match.lastgroup, match.group()
         if kind == "brace":
             depth += 1 if text == "{" else -1
-            if text == "{" and projection:
-                projection, hidden_from = False, depth
-            elif text == "}" and hidden_from is not None and depth < hidden_from:
-                hidden_from = None
+            hidden_from = _hidden_from(text, depth, projection, hidden_from)
+            projection = projection and text != "{"
             if depth == 0:
                 break
         elif hidden_from is not None:
@@ -89,6 +87,15 @@ def _visible_variables(sparql: str, start: int) -> set[str]:
             seen.add(text[1:])
             after_as = False
     return seen
+
+
+def _hidden_from(brace: str, depth: int, projection: bool, hidden_from: int | None) -> int | None:
+    """After ``brace``, the depth at which the sub-SELECT body we are in began (None: in none)."""
+    if brace == "{" and projection:
+        return depth
+    if brace == "}" and hidden_from is not None and depth < hidden_from:
+        return None
+    return hidden_from
 
 
 def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:

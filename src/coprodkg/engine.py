@@ -125,7 +125,7 @@ class KnowledgeGraph:
 
     @cached_property
     def dataset(self) -> Dataset:
-        """rdflib's API over the same store (union default graph), for rdflib-based tools."""
+        """The rdflib API over the same store (union default graph), for rdflib-based tools."""
         from oxrdflib import OxigraphStore
         from rdflib import Dataset
 

@@ -52,11 +52,11 @@ def where(url: str) -> str:
 
 
 def printable(text: str, limit: int = 200) -> str:
-    """Text fit for one line of a terminal: whitespace runs as one space, other control (and
+    r"""Text fit for one line of a terminal: whitespace runs as one space, other control (and
     invisible formatting) characters escaped, cut at ``limit`` characters.
 
-    >>> printable("bad\\x1b[31m red\\n\\tline")
-    'bad\\\\x1b[31m red line'
+    >>> printable("bad\x1b[31m red\n\tline")
+    'bad\\x1b[31m red line'
     """
     text = " ".join(text.split())[:limit]
     return "".join(
@@ -65,9 +65,9 @@ def printable(text: str, limit: int = 200) -> str:
 
 
 def reason(body: bytes) -> str:
-    """The first meaningful line of an error body, tags stripped, made printable.
+    r"""The first meaningful line of an error body, tags stripped, made printable.
 
-    >>> reason(b"<html>\\n<h1>Error</h1>\\n<p>Parser error at line 3</p></html>")
+    >>> reason(b"<html>\n<h1>Error</h1>\n<p>Parser error at line 3</p></html>")
     'Parser error at line 3'
     """
     text = _TAG.sub(" ", body[:20000].decode("utf-8", errors="replace"))
