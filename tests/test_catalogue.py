@@ -61,5 +61,6 @@ def test_rq_files_can_be_run_by_path(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text", ["theme", "=x", "two words=x"])
 def test_malformed_assignments(text: str) -> None:
-    with pytest.raises(ParameterError):
+    with pytest.raises(ParameterError, match="NAME=VALUE") as raised:
         parse_assignment(text)
+    assert "--param" not in str(raised.value)

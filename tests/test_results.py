@@ -60,5 +60,7 @@ def test_ask_and_graph() -> None:
 
 
 def test_a_format_that_does_not_fit_the_result_is_a_user_error() -> None:
-    with pytest.raises(OutputError, match="use turtle, nt, jsonld"):
+    with pytest.raises(
+        OutputError, match="the format csv does not fit a CONSTRUCT/DESCRIBE result: use turtle, nt, jsonld"
+    ):
         render_result(Result(ResultKind.GRAPH), OutputFormat.CSV)

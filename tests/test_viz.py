@@ -82,14 +82,16 @@ def test_cap_keeps_the_most_central_and_says_so(bundled: KnowledgeGraph) -> None
     [
         ({"kinds": ["nonsense"]}, TermError, "unknown kind nonsense"),
         ({"focus": "cpkid:no-such-thing"}, TermError, "nothing in the graph"),
-        ({"depth": -1, "focus": "cpkid:theme-4"}, OutputError, "--depth"),
+        ({"depth": -1, "focus": "cpkid:theme-4"}, OutputError, "depth must be 0 or more, not -1"),
+        ({"max_nodes": 0}, OutputError, "max_nodes must be 1 or more, not 0"),
     ],
 )
 def test_user_errors(
     bundled: KnowledgeGraph, options: dict[str, Any], error: type[Exception], fragment: str
 ) -> None:
-    with pytest.raises(error, match=re.escape(fragment)):
+    with pytest.raises(error, match=re.escape(fragment)) as raised:
         render_html(bundled, **options)
+    assert "--" not in str(raised.value)  # the library names its parameters, not the CLI's flags
 
 
 def test_notebook_display_is_an_escaped_srcdoc_iframe(bundled: KnowledgeGraph) -> None:

@@ -142,7 +142,7 @@ def parse_assignment(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     name = name.strip().lstrip("?$")
     if not sep or not re.fullmatch(r"[A-Za-z_]\w*", name):
-        raise ParameterError(f"--param expects NAME=VALUE, got {text!r}")
+        raise ParameterError(f"a parameter is given as NAME=VALUE, got {text!r}")
     return name, value
 
 

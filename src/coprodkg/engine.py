@@ -241,7 +241,7 @@ def source_paths(sources: Iterable[Path | str], *, bundled: bool = True) -> list
 def open_store(location: Path, *, create: bool = False) -> ox.Store:
     """Open an on-disk Oxigraph store; it must exist unless ``create``."""
     if location.exists() and not location.is_dir():
-        raise StoreError(f"--store must be a folder: {location} is a file")
+        raise StoreError(f"a store must be a folder: {location} is a file")
     if not create and not location.is_dir():
         raise StoreError(f"no store at {location}: fill one first with `coprodkg load --store {location}`")
     if not create and not (location / "CURRENT").is_file():

@@ -180,7 +180,7 @@ def render_result(
     if fmt not in allowed:
         names = ", ".join(f.value for f in allowed)
         form = {ResultKind.SELECT: "SELECT", ResultKind.ASK: "ASK", ResultKind.GRAPH: "CONSTRUCT/DESCRIBE"}
-        raise OutputError(f"--format {fmt.value} does not fit a {form[result.kind]} result: use {names}")
+        raise OutputError(f"the format {fmt.value} does not fit a {form[result.kind]} result: use {names}")
     if result.kind is ResultKind.ASK:
         if fmt is OutputFormat.JSON:
             return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"

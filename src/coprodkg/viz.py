@@ -98,9 +98,9 @@ def render_html(
 
     graph = source if isinstance(source, nx.Graph) else project(source)
     if depth < 0:
-        raise OutputError(f"--depth must be 0 or more, not {depth}")
+        raise OutputError(f"depth must be 0 or more, not {depth}")
     if max_nodes < 1:
-        raise OutputError(f"--max-nodes must be 1 or more, not {max_nodes}")
+        raise OutputError(f"max_nodes must be 1 or more, not {max_nodes}")
     notes: list[str] = []
     centre: str | None = None
     themes = _theme_membership(graph)
