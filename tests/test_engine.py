@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 from coprodkg import KnowledgeGraph, load_graph
 from coprodkg.choices import ResultKind
 from coprodkg.engine import fill_store, serialize_graph
-from coprodkg.errors import QueryError, QuerySyntaxError, SourceError, StoreError
+from coprodkg.errors import ParseError, QueryError, QuerySyntaxError, SourceError, StoreError
 from coprodkg.resources import ontology_dir
 from coprodkg.sources import collect_sources
 
@@ -94,7 +94,7 @@ def test_store_fill_add_reload_replace(tmp_path: Path) -> None:
 def test_a_bad_file_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     location = tmp_path / "store"
     fill_store(location, [DATA / "mini"], bundled=False).close()
-    with pytest.raises(Exception, match="cannot parse"):
+    with pytest.raises(ParseError, match="cannot parse"):
         fill_store(location, [DATA / "bad" / "truncated.ttl"], bundled=False)
     assert len(load_graph(store=location)) == 9
 

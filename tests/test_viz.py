@@ -252,6 +252,17 @@ def test_browser_side_panel_shows_sources(opened: Opened) -> None:
     assert opened.page.locator("#kg-panel-relations li").count() >= 1
 
 
+_SELECTED = """const n = window.coprodkg.network;
+const id = Number(document.getElementById("kg-panel").dataset.node);
+const p = n.getPositions([id])[id];"""
+_SELECTED_IS_CENTRED = f"""() => {{ {_SELECTED}
+const v = n.getViewPosition();
+return Math.abs(p.x - v.x) < 1 && Math.abs(p.y - v.y) < 1; }}"""
+_SELECTED_ON_SCREEN = f"""() => {{ {_SELECTED}
+const d = n.canvasToDOM(p), box = document.getElementById("mynetwork").getBoundingClientRect();
+return [box.left + d.x, box.top + d.y]; }}"""
+
+
 @pytest.mark.browser
 def test_browser_hostile_labels_run_nothing(browser: Any, tmp_path: Path) -> None:
     path = write_html(
@@ -260,8 +271,11 @@ def test_browser_hostile_labels_run_nothing(browser: Any, tmp_path: Path) -> Non
     opened = Opened(browser, path)
     opened.page.fill("#kg-search", "<script>")
     opened.page.locator("#kg-results button").first.click()
-    opened.page.mouse.move(640, 400)
-    opened.page.wait_for_timeout(300)
+    opened.page.wait_for_function(_SELECTED_IS_CENTRED, timeout=10_000)  # the zoom to it has ended
+    x, y = opened.page.evaluate(_SELECTED_ON_SCREEN)
+    opened.page.mouse.move(x, y)  # hovering it makes vis-network draw its title
+    tooltip = opened.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=10_000)
+    assert tooltip is not None and "<script>alert(1)</script>" in tooltip.inner_text()
     assert opened.dialogs == [] and opened.errors == []
     assert opened.page.text_content("#kg-panel-title") == "<script>alert(1)</script>"
     assert opened.page.text_content("#kg-panel-definition") == "<img src=x onerror=alert(3)>"
