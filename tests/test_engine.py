@@ -9,9 +9,9 @@ import pytest
 from rdflib import Literal, URIRef
 
 from coprodkg import KnowledgeGraph, load_graph
-from coprodkg.choices import ResultKind
 from coprodkg.engine import fill_store, serialize_graph
 from coprodkg.errors import ParseError, QueryError, QuerySyntaxError, SourceError, StoreError
+from coprodkg.formats import ResultKind
 from coprodkg.resources import ontology_dir
 from coprodkg.sources import collect_sources
 

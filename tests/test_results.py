@@ -9,8 +9,8 @@ import json
 import pytest
 from rdflib import Literal, URIRef
 
-from coprodkg.choices import OutputFormat, ResultKind
 from coprodkg.errors import OutputError
+from coprodkg.formats import OutputFormat, ResultKind
 from coprodkg.results import Result, render_result
 
 THEME = URIRef("https://w3id.org/coprodkg/id/theme-1")

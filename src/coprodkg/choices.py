@@ -1,31 +1,15 @@
-"""The fixed choices of the command line, as enums (cheap to import: no RDF libraries)."""
+"""The fixed choices of the command line, as enums (cheap to import: no RDF libraries).
+
+``OutputFormat``, a library type (:mod:`coprodkg.formats`), is one of them too.
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["ExportFormat", "MetricsFormat", "OutputFormat", "RankBy", "ReportFormat", "ResultKind"]
+from .formats import OutputFormat
 
-
-class ResultKind(StrEnum):
-    """What a query returned."""
-
-    SELECT = "select"
-    ASK = "ask"
-    GRAPH = "graph"
-
-
-class OutputFormat(StrEnum):
-    """How a query result is written: the first five for SELECT, the last three for CONSTRUCT."""
-
-    TABLE = "table"
-    CSV = "csv"
-    TSV = "tsv"
-    JSON = "json"
-    MD = "md"
-    TURTLE = "turtle"
-    NT = "nt"
-    JSONLD = "jsonld"
+__all__ = ["ExportFormat", "MetricsFormat", "OutputFormat", "RankBy", "ReportFormat"]
 
 
 class ExportFormat(StrEnum):

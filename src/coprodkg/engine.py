@@ -19,8 +19,8 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from .binding import bind_values
-from .choices import ResultKind
 from .errors import QueryError, QuerySyntaxError, SourceError, StoreError
+from .formats import ResultKind
 from .namespaces import PREFIXES
 from .resources import ontology_dir
 from .results import Result

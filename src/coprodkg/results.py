@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from .choices import OutputFormat, ResultKind
 from .errors import OutputError
+from .formats import FOR_KIND, OutputFormat, ResultKind
 from .namespaces import PREFIXES, format_term
 
 if TYPE_CHECKING:
@@ -29,19 +29,6 @@ __all__ = ["OutputFormat", "Result", "ResultKind", "render_result", "render_tabl
 
 Row = tuple[Node | None, ...]
 Triple = tuple[Node, Node, Node]
-
-
-_FOR_KIND = {
-    ResultKind.SELECT: (
-        OutputFormat.TABLE,
-        OutputFormat.CSV,
-        OutputFormat.TSV,
-        OutputFormat.JSON,
-        OutputFormat.MD,
-    ),
-    ResultKind.ASK: (OutputFormat.TABLE, OutputFormat.JSON),
-    ResultKind.GRAPH: (OutputFormat.TURTLE, OutputFormat.NT, OutputFormat.JSONLD),
-}
 
 
 @dataclass(frozen=True)
@@ -175,7 +162,7 @@ def render_result(
     result: Result, fmt: OutputFormat | None = None, prefixes: Mapping[str, str] = PREFIXES
 ) -> str:
     """Render a result in a format that suits its kind (table or Turtle when ``fmt`` is None)."""
-    allowed = _FOR_KIND[result.kind]
+    allowed = FOR_KIND[result.kind]
     fmt = fmt or allowed[0]
     if fmt not in allowed:
         names = ", ".join(f.value for f in allowed)

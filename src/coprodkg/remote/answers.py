@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from ..choices import ResultKind
 from ..errors import EndpointError
+from ..formats import ResultKind
 from ..namespaces import PREFIXES
 from ..results import Result
 from .text import printable

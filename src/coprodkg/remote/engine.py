@@ -19,8 +19,8 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from ..binding import bind_values
-from ..choices import ResultKind
 from ..errors import EndpointError, QueryError
+from ..formats import ResultKind
 from ..namespaces import with_prefixes
 from ..results import Result
 from ..sparql import GRAPH_FORMS, query_form
