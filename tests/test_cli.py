@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -11,8 +12,10 @@ from pathlib import Path
 
 import pytest
 import typer
+from typer.testing import CliRunner
 
 from coprodkg.cli import app
+from coprodkg.cli.options import LOCAL, REMOTE, SHARED_OPTIONS, SOURCES, GraphOptions, graph_options
 
 from .conftest import DATA, Outcome, assert_user_error
 
@@ -60,6 +63,68 @@ def test_sources_before_or_after_the_command(cli: Run) -> None:
     before = cli("--no-bundled", "-s", DATA / "mini", "info", "-f", "json")
     after = cli("info", "--no-bundled", "-s", DATA / "mini", "-f", "json")
     assert json.loads(before.stdout)["triples"] == json.loads(after.stdout)["triples"] == 9
+
+
+def _flags(command: str | None) -> dict[str, str]:
+    """The options of ``coprodkg [COMMAND]`` by parameter name: their first flag."""
+    group = typer.main.get_command(app)
+    click_command = group if command is None else group.commands[command]  # type: ignore[attr-defined]
+    return {p.name: p.opts[0] for p in click_command.params if p.param_type_name == "option"}
+
+
+@pytest.mark.parametrize(
+    ("command", "shared"),
+    [
+        (None, [*LOCAL, *REMOTE]),
+        ("info", [*LOCAL, *REMOTE]),
+        ("query", [*LOCAL, *REMOTE]),
+        ("viz", [*LOCAL, *REMOTE]),
+        ("analyse", list(LOCAL)),
+        ("load", list(SOURCES)),
+        ("pull", ["endpoint", "graph", "gsp_endpoint", "timeout", "max_bytes"]),
+        ("queries", []),
+    ],
+)
+def test_shared_options_are_declared_once_and_shown_in_each_help(
+    command: str | None, shared: list[str], cli: Run
+) -> None:
+    help_text = cli(*([command] if command else []), "--help").stdout
+    flags = _flags(command)
+    for name in shared:
+        assert flags[name] in help_text, (command, flags[name])
+    own = {"store"} if command == "load" else set()  # load fills a store: its --store is its own
+    assert set(SHARED_OPTIONS) & set(flags) == set(shared) | own
+    group = typer.main.get_command(app)
+    for each in [group, *group.commands.values()]:  # type: ignore[attr-defined]
+        for param in each.params:
+            if param.name in SHARED_OPTIONS and not (each.name == "load" and param.name == "store"):
+                assert param.help == SHARED_OPTIONS[param.name].help, (each.name, param.name)
+
+
+def test_commands_get_the_shared_options_as_one_frozen_value() -> None:
+    seen: list[GraphOptions] = []
+    tiny = typer.Typer()
+
+    @tiny.command()
+    @graph_options(*LOCAL)
+    def peek(opts: GraphOptions, n: int = 1) -> None:
+        seen.append(opts)
+
+    outcome = CliRunner().invoke(tiny, ["--no-bundled", "-s", "a.ttl", "-s", "b.ttl", "--n", "2"])
+    assert outcome.exit_code == 0, outcome.output
+    assert seen == [GraphOptions(sources=(Path("a.ttl"), Path("b.ttl")), bundled=False)]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        seen[0].store = Path("elsewhere")  # type: ignore[misc]
+    with pytest.raises(TypeError, match="no shared option called nonsense"):
+        graph_options("nonsense")
+
+
+def test_endpoint_options_before_the_command_reach_it_or_are_refused(cli: Run) -> None:
+    assert_user_error(cli("--graph", "https://example.org/g", "info"), "need --endpoint URL")
+    assert_user_error(
+        cli("--endpoint", "http://127.0.0.1:9/sparql", "analyse"),
+        "--endpoint given before `analyse`, which does not take it",
+    )
 
 
 def test_query_named_with_params_and_formats(cli: Run, tmp_path: Path) -> None:

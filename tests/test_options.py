@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from coprodkg.cli.options import GraphOptions, open_engine, progress_reporter
+from coprodkg.cli.output import write_output
 from coprodkg.errors import EndpointError, OutputError
-from coprodkg.options import GraphOptions, open_engine, progress_reporter, write_output
 
 
 def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -419,6 +419,15 @@ def test_requests_carry_the_user_agent(wire: Callable[..., FakeWire], cli: CLI) 
     assert fake.seen[0].headers["User-Agent"] == USER_AGENT
 
 
+def test_endpoint_options_work_before_the_command_too(wire: Callable[..., FakeWire], cli: CLI) -> None:
+    fake = wire(count(5))
+    outcome = cli(
+        "--endpoint", URL, "--timeout", "5", "query", "-e", "SELECT (COUNT(*) AS ?n) {}", "-f", "csv"
+    )
+    assert outcome.code == 0 and outcome.stdout.split() == ["n", "5"]
+    assert len(fake.seen) == 1 and fake.seen[0].url.startswith(URL)
+
+
 def test_busy_answers_are_retried_with_backoff(wire: Callable[..., FakeWire], cli: CLI) -> None:
     fake = wire(answer(503), answer(429, retry_after="0"), count(5))
     outcome = cli("query", "-e", "SELECT (COUNT(*) AS ?n) {}", "--endpoint", URL, "-f", "csv")

@@ -1,150 +1,49 @@
-"""The ``coprodkg`` command line: options in, one library call, a rendering out, an exit code.
-
-Library errors (:class:`~coprodkg.errors.CoprodkgError`) and usage errors become one line on
-stderr and exit status 2; anything else is a bug and keeps its traceback. Heavy libraries are
-imported inside the commands, so ``coprodkg --help`` stays fast.
+"""The commands: each declares its own options, takes the shared ones as ``opts``, calls the library
+once and renders the answer.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
 
-from . import __version__
+from .app import PROG, app
 from .choices import ExportFormat, MetricsFormat, OutputFormat, RankBy, ReportFormat
 from .options import (
-    EndpointOpt,
-    GraphIriOpt,
+    LOCAL,
+    REMOTE,
+    SOURCES,
     GraphOptions,
-    GspEndpointOpt,
-    MaxBytesOpt,
-    NoBundledOpt,
-    SourcesOpt,
-    StoreOpt,
-    TimeoutOpt,
-    UpdateEndpointOpt,
     graph_options,
     open_engine,
     open_graph,
     progress_reporter,
-    write_output,
 )
-
-__all__ = ["app", "main"]
-
-PROG = "coprodkg"
-
-
-class _OneLineErrors(TyperGroup):
-    """Print user and usage errors as one line and exit 2, whoever calls the app."""
-
-    def main(  # type: ignore[override]
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        standalone_mode: bool = True,
-        **kw: Any,
-    ) -> Any:
-        from .errors import CoprodkgError
-
-        # rdflib logs a traceback (as a warning) for every ill-typed literal it meets: a bad value
-        # in the data is not a crash, and must not print "Traceback" in the middle of an answer
-        logging.getLogger("rdflib.term").setLevel(logging.ERROR)
-        try:
-            code = super().main(args=args, prog_name=prog_name, standalone_mode=False, **kw)
-        except CoprodkgError as error:
-            _fail(str(error))
-        except typer.Abort:
-            _fail("aborted", 1)
-        except OSError as error:
-            if error.filename is None:  # not about a path the user gave: a bug, keep the traceback
-                raise
-            _fail(f"cannot use {error.filename}: {error.strerror or error}")
-        except Exception as error:
-            if not (hasattr(error, "format_message") and hasattr(error, "exit_code")):
-                raise
-            message = " ".join(error.format_message().split())
-            ctx = getattr(error, "ctx", None)
-            hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
-            _fail(message + hint, error.exit_code)
-        if not standalone_mode:
-            return code
-        sys.exit(code if isinstance(code, int) else 0)
-
-
-def _fail(message: str, code: int = 2) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    sys.exit(code)
-
-
-app = typer.Typer(
-    cls=_OneLineErrors,
-    name=PROG,
-    help="A knowledge graph of how research evidence is co-produced with local government: "
-    "query it with SPARQL, explore it, extend it with your own Turtle files.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        print(f"{PROG} {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    ctx: typer.Context,
-    source: SourcesOpt = None,
-    no_bundled: NoBundledOpt = False,
-    store: StoreOpt = None,
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
-    ] = False,
-) -> None:
-    """Options given before the command apply to it too."""
-    ctx.obj = GraphOptions(list(source or []), not no_bundled, store)
-
-
-# ---- commands --------------------------------------------------------------------------------
+from .output import write_output
 
 
 @app.command()
+@graph_options(*LOCAL, *REMOTE)
 def info(
-    ctx: typer.Context,
-    source: SourcesOpt = None,
-    no_bundled: NoBundledOpt = False,
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateEndpointOpt = None,
-    gsp_endpoint: GspEndpointOpt = None,
-    graph: GraphIriOpt = None,
-    timeout: TimeoutOpt = None,
-    max_bytes: MaxBytesOpt = None,
+    opts: GraphOptions,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
 ) -> None:
     """Summarise the graph: triples, instances per class, the files loaded, the prefixes."""
-    from .lookup import graph_info
-    from .reports import render_info, to_json
+    from ..lookup import graph_info
+    from ..reports import render_info, to_json
 
-    summary = graph_info(open_engine(graph_options(ctx, source, no_bundled, store)))
+    summary = graph_info(open_engine(opts))
     write_output(to_json(summary) if fmt is ReportFormat.JSON else render_info(summary), None)
 
 
 @app.command()
+@graph_options(*LOCAL, *REMOTE)
 def query(
-    ctx: typer.Context,
+    opts: GraphOptions,
     name: Annotated[
         str | None,
         typer.Argument(help="A named query (see `coprodkg queries`) or a .rq file.", show_default=False),
@@ -181,33 +80,23 @@ def query(
             help="Allow SPARQL Update; it changes the loaded graph (or --store), never your files.",
         ),
     ] = False,
-    source: SourcesOpt = None,
-    no_bundled: NoBundledOpt = False,
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateEndpointOpt = None,
-    gsp_endpoint: GspEndpointOpt = None,
-    graph: GraphIriOpt = None,
-    timeout: TimeoutOpt = None,
-    max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Run a named query, a .rq file or inline SPARQL (-e) and print the answer."""
-    from .catalogue import parse_assignments, resolve_query
-    from .errors import QueryError
-    from .results import render_result
+    from ..catalogue import parse_assignments, resolve_query
+    from ..errors import QueryError
+    from ..results import render_result
 
     if (name is None) == (sparql is None):
         raise QueryError("give a query name or .rq file, or SPARQL text with -e (one of them)")
     given = parse_assignments(param or [])
     if sparql is not None:
-        from .namespaces import parse_term
+        from ..namespaces import parse_term
 
         text, bindings = sparql, {k: parse_term(v) for k, v in given.items()}
     else:
         assert name is not None
         named = resolve_query(name)
         text, bindings = named.text, named.bindings(given)
-    opts = graph_options(ctx, source, no_bundled, store)
     engine = open_engine(opts)
     result = engine.query(text, bindings, allow_update=update)
     write_output(render_result(result, fmt), output, opts)
@@ -218,26 +107,23 @@ def queries(
     name: Annotated[str | None, typer.Argument(help="Show this query in full.", show_default=False)] = None,
 ) -> None:
     """List the catalogue of named queries, or show one with its parameters and SPARQL."""
-    from .catalogue import find_query, list_queries
-    from .reports import render_catalogue, render_named_query
+    from ..catalogue import find_query, list_queries
+    from ..reports import render_catalogue, render_named_query
 
     write_output(render_named_query(find_query(name)) if name else render_catalogue(list_queries()), None)
 
 
 @app.command()
+@graph_options(*LOCAL)
 def validate(
-    ctx: typer.Context,
-    source: SourcesOpt = None,
-    no_bundled: NoBundledOpt = False,
-    store: StoreOpt = None,
+    opts: GraphOptions,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
 ) -> None:
     """Check the sources: they parse, pass the SHACL shapes, and every term of ours has a label,
     a definition and a definition site, with no duplicate labels. Exit 0 clean, 1 findings, 2 error."""
-    from .reports import render_report, to_json
-    from .validation import validate_sources
+    from ..reports import render_report, to_json
+    from ..validation import validate_sources
 
-    opts = graph_options(ctx, source, no_bundled, store)
     report = validate_sources(opts.sources, bundled=opts.bundled, store=opts.store)
     if fmt is ReportFormat.JSON:
         data = {
@@ -252,57 +138,42 @@ def validate(
 
 
 @app.command()
+@graph_options(*LOCAL, *REMOTE)
 def show(
-    ctx: typer.Context,
+    opts: GraphOptions,
     term: Annotated[str, typer.Argument(help="A CURIE (cpkid:theme-4), an <IRI> or a label (any case).")],
-    source: SourcesOpt = None,
-    no_bundled: NoBundledOpt = False,
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateEndpointOpt = None,
-    gsp_endpoint: GspEndpointOpt = None,
-    graph: GraphIriOpt = None,
-    timeout: TimeoutOpt = None,
-    max_bytes: MaxBytesOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
 ) -> None:
     """Show everything about one resource: types, labels, definition, relations both ways, and the
     sources and status of the claims it takes part in."""
-    from .lookup import describe, resolve_term
-    from .reports import render_description, to_json
+    from ..lookup import describe, resolve_term
+    from ..reports import render_description, to_json
 
-    engine = open_engine(graph_options(ctx, source, no_bundled, store))
+    engine = open_engine(opts)
     found = describe(engine, resolve_term(engine, term))
     write_output(to_json(found) if fmt is ReportFormat.JSON else render_description(found), None)
 
 
 @app.command()
+@graph_options(*LOCAL, *REMOTE)
 def search(
-    ctx: typer.Context,
+    opts: GraphOptions,
     text: Annotated[str, typer.Argument(help="Words to find in labels, alternative labels and definitions.")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 20,
-    source: SourcesOpt = None,
-    no_bundled: NoBundledOpt = False,
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateEndpointOpt = None,
-    gsp_endpoint: GspEndpointOpt = None,
-    graph: GraphIriOpt = None,
-    timeout: TimeoutOpt = None,
-    max_bytes: MaxBytesOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
 ) -> None:
     """Find resources by label, alternative label or definition (ignoring case and accents), best first."""
-    from .lookup import search as run_search
-    from .reports import render_hits, to_json
+    from ..lookup import search as run_search
+    from ..reports import render_hits, to_json
 
-    hits = run_search(open_engine(graph_options(ctx, source, no_bundled, store)), text, limit)
+    hits = run_search(open_engine(opts), text, limit)
     write_output(to_json([h.__dict__ for h in hits]) if fmt is ReportFormat.JSON else render_hits(hits), None)
 
 
 @app.command()
+@graph_options(*LOCAL)
 def export(
-    ctx: typer.Context,
+    opts: GraphOptions,
     fmt: Annotated[
         ExportFormat,
         typer.Option(
@@ -321,20 +192,16 @@ def export(
         bool,
         typer.Option("--provenance", help="graphml, gexf, csv: add the derived-from edges to the sources."),
     ] = False,
-    source: SourcesOpt = None,
-    no_bundled: NoBundledOpt = False,
-    store: StoreOpt = None,
 ) -> None:
     """Write the loaded graph in an RDF format, or its network for Gephi and spreadsheets."""
-    opts = graph_options(ctx, source, no_bundled, store)
     if not fmt.is_network:
-        from .engine import serialize_graph
+        from ..engine import serialize_graph
 
         write_output(serialize_graph(open_graph(opts), fmt.value), output, opts)
         return
-    from .errors import OutputError
-    from .network_files import render_network, write_network
-    from .projection import project
+    from ..errors import OutputError
+    from ..network_files import render_network, write_network
+    from ..projection import project
 
     if fmt is ExportFormat.CSV and output is None:
         raise OutputError(
@@ -350,8 +217,9 @@ def export(
 
 
 @app.command()
+@graph_options(*SOURCES)
 def load(
-    ctx: typer.Context,
+    opts: GraphOptions,
     sources: Annotated[
         list[Path] | None, typer.Argument(help="RDF files or folders to add.", show_default=False)
     ] = None,
@@ -361,16 +229,14 @@ def load(
     replace: Annotated[
         bool, typer.Option("--replace", help="Empty the store first instead of adding to it.")
     ] = False,
-    source: SourcesOpt = None,
-    no_bundled: NoBundledOpt = False,
 ) -> None:
     """Fill an on-disk store with the bundled graph and your files, so later commands parse nothing."""
-    from .engine import fill_store
-    from .results import render_table
+    from ..engine import fill_store
+    from ..results import render_table
 
-    opts = graph_options(ctx, [*(sources or []), *(source or [])], no_bundled, None)
     start = time.monotonic()
-    kg = fill_store(store, opts.sources, bundled=opts.bundled, replace=replace, progress=progress_reporter())
+    files_in = [*opts.sources, *(sources or [])]
+    kg = fill_store(store, files_in, bundled=opts.bundled, replace=replace, progress=progress_reporter())
     files = kg.files()
     print(render_table(["triples", "file"], [[str(f.triples), str(f.path)] for f in files]), file=sys.stderr)
     total = sum(f.triples for f in files)
@@ -382,8 +248,9 @@ def load(
 
 
 @app.command()
+@graph_options(*LOCAL)
 def analyse(
-    ctx: typer.Context,
+    opts: GraphOptions,
     top: Annotated[
         int | None,
         typer.Option(
@@ -402,44 +269,36 @@ def analyse(
     provenance: Annotated[
         bool, typer.Option("--provenance", help="Count the derived-from edges to the sources too.")
     ] = False,
-    source: SourcesOpt = None,
-    no_bundled: NoBundledOpt = False,
-    store: StoreOpt = None,
 ) -> None:
     """Rank the network's nodes: degree, betweenness, PageRank, and Louvain community (fixed seed)."""
-    from .analysis import analyse as run_analyse
-    from .analysis import render_metrics
-    from .projection import project
+    from ..analysis import analyse as run_analyse
+    from ..analysis import render_metrics
+    from ..projection import project
 
-    opts = graph_options(ctx, source, no_bundled, store)
     limit = top if top is not None else (20 if fmt is MetricsFormat.TABLE else None)
     metrics = run_analyse(project(open_engine(opts), provenance=provenance), top=limit, by=by.value)
     write_output(render_metrics(metrics, fmt.value), output, opts)
 
 
 @app.command()
+@graph_options(*LOCAL)
 def path(
-    ctx: typer.Context,
+    opts: GraphOptions,
     start: Annotated[str, typer.Argument(metavar="FROM", help="A label (any case), CURIE or <IRI>.")],
     end: Annotated[str, typer.Argument(metavar="TO", help="A label (any case), CURIE or <IRI>.")],
     all_paths: Annotated[
         bool, typer.Option("--all", help="Every shortest path, not only the best-evidenced.")
     ] = False,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
-    source: SourcesOpt = None,
-    no_bundled: NoBundledOpt = False,
-    store: StoreOpt = None,
 ) -> None:
     """The shortest chain of relations between two concepts (followed either way), each step with
     its relation, status and source. Exit 1 when nothing links them."""
     from dataclasses import asdict
 
-    from .analysis import render_paths, shortest_paths
-    from .reports import to_json
+    from ..analysis import render_paths, shortest_paths
+    from ..reports import to_json
 
-    found = shortest_paths(
-        open_engine(graph_options(ctx, source, no_bundled, store)), start, end, all_paths=all_paths
-    )
+    found = shortest_paths(open_engine(opts), start, end, all_paths=all_paths)
     write_output(
         to_json([asdict(p) for p in found]) if fmt is ReportFormat.JSON else render_paths(found), None
     )
@@ -449,63 +308,55 @@ def path(
 
 
 @app.command()
+@graph_options(*LOCAL)
 def neighbours(
-    ctx: typer.Context,
+    opts: GraphOptions,
     term: Annotated[str, typer.Argument(help="A label (any case), CURIE or <IRI>.")],
     depth: Annotated[int, typer.Option("--depth", "-d", min=1, help="How many hops out to go.")] = 1,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
-    source: SourcesOpt = None,
-    no_bundled: NoBundledOpt = False,
-    store: StoreOpt = None,
 ) -> None:
     """The nodes within --depth hops of a concept, each with the relation and source that reach it."""
     from dataclasses import asdict
 
-    from .analysis import neighbours as find_neighbours
-    from .analysis import render_neighbours
-    from .reports import to_json
+    from ..analysis import neighbours as find_neighbours
+    from ..analysis import render_neighbours
+    from ..reports import to_json
 
-    found = find_neighbours(open_engine(graph_options(ctx, source, no_bundled, store)), term, depth)
+    found = find_neighbours(open_engine(opts), term, depth)
     text = to_json([asdict(n) for n in found]) if fmt is ReportFormat.JSON else render_neighbours(found)
     write_output(text, None)
 
 
 @app.command()
+@graph_options(*LOCAL, *REMOTE)
 def push(
-    ctx: typer.Context,
-    endpoint: EndpointOpt = None,
-    graph: GraphIriOpt = None,
+    opts: GraphOptions,
     replace: Annotated[
         bool,
         typer.Option(
             "--replace", help="Overwrite the named graph (only that graph) instead of adding to it."
         ),
     ] = False,
-    update_endpoint: UpdateEndpointOpt = None,
-    gsp_endpoint: GspEndpointOpt = None,
-    timeout: TimeoutOpt = None,
-    max_bytes: MaxBytesOpt = None,
-    source: SourcesOpt = None,
-    no_bundled: NoBundledOpt = False,
-    store: StoreOpt = None,
 ) -> None:
     """Upload the loaded graph (bundled and --source files, or --store) into a named graph of a remote
     store, by the Graph Store Protocol (--gsp-endpoint) or else SPARQL Update; report the server's count."""
-    from .errors import EndpointError
-    from .remote import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, push_graph
+    from ..errors import EndpointError
+    from ..remote import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, push_graph
 
+    remote = opts.remote
+    endpoint, graph = remote.get("endpoint"), remote.get("graph")
     if endpoint is None or graph is None:
         raise EndpointError("push needs --endpoint URL (to count) and --graph IRI (the target graph)")
-    kg = open_graph(graph_options(ctx, source, no_bundled, store))
+    kg = open_graph(opts)
     report = push_graph(
         kg,
         endpoint,
         graph=graph,
-        update_endpoint=update_endpoint,
-        gsp_endpoint=gsp_endpoint,
+        update_endpoint=remote.get("update_endpoint"),
+        gsp_endpoint=remote.get("gsp_endpoint"),
         replace=replace,
-        timeout=timeout or DEFAULT_TIMEOUT,
-        max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+        timeout=remote.get("timeout") or DEFAULT_TIMEOUT,
+        max_bytes=remote.get("max_bytes") or DEFAULT_MAX_BYTES,
     )
     print(
         f"sent {report.sent} triples to <{report.graph}> by {report.method}; "
@@ -519,36 +370,36 @@ def push(
 
 
 @app.command()
+@graph_options("endpoint", "graph", "gsp_endpoint", "timeout", "max_bytes")
 def pull(
-    endpoint: EndpointOpt = None,
-    graph: GraphIriOpt = None,
+    opts: GraphOptions,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the Turtle to this file.")
     ] = None,
-    gsp_endpoint: GspEndpointOpt = None,
-    timeout: TimeoutOpt = None,
-    max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Fetch a named graph from a remote store (GSP GET with --gsp-endpoint, else CONSTRUCT) as Turtle."""
-    from .errors import EndpointError
-    from .remote import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, pull_graph
+    from ..errors import EndpointError
+    from ..remote import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, pull_graph
 
+    remote = opts.remote
+    endpoint, graph, gsp_endpoint = remote.get("endpoint"), remote.get("graph"), remote.get("gsp_endpoint")
     if graph is None or (endpoint is None and gsp_endpoint is None):
         raise EndpointError("pull needs --graph IRI and --endpoint URL (or --gsp-endpoint URL)")
     pulled = pull_graph(
         endpoint,
         graph=graph,
         gsp_endpoint=gsp_endpoint,
-        timeout=timeout or DEFAULT_TIMEOUT,
-        max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+        timeout=remote.get("timeout") or DEFAULT_TIMEOUT,
+        max_bytes=remote.get("max_bytes") or DEFAULT_MAX_BYTES,
     )
     write_output(pulled.serialize(format="turtle"), output)
     print(f"{len(pulled)} triples from <{graph}>", file=sys.stderr)
 
 
 @app.command()
+@graph_options(*LOCAL)
 def serve(
-    ctx: typer.Context,
+    opts: GraphOptions,
     host: Annotated[
         str, typer.Option("--host", help="The address to listen on (loopback unless you say so).")
     ] = "127.0.0.1",
@@ -568,14 +419,11 @@ def serve(
             "--allow-service", help="Let queries call other servers (SERVICE) and updates LOAD URLs."
         ),
     ] = False,
-    source: SourcesOpt = None,
-    no_bundled: NoBundledOpt = False,
-    store: StoreOpt = None,
 ) -> None:
     """Serve the loaded graph as a SPARQL 1.1 endpoint (the Oxigraph server), read-only, until Ctrl-C."""
-    from .serve import start_server, wait_server
+    from ..serve import start_server, wait_server
 
-    kg = open_graph(graph_options(ctx, source, no_bundled, store))
+    kg = open_graph(opts)
     server = start_server(
         kg, host=host, port=port, writable=writable, timeout_s=timeout_s, allow_service=allow_service
     )
@@ -589,8 +437,10 @@ def serve(
 
 
 @app.command()
+@graph_options(*LOCAL, *REMOTE)
 def viz(
     ctx: typer.Context,
+    opts: GraphOptions,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The HTML file to write (one self-contained page).")
     ] = Path("coprodkg-explorer.html"),
@@ -622,24 +472,14 @@ def viz(
     open_page: Annotated[
         bool, typer.Option("--open", help="Open the page in the web browser when written.")
     ] = False,
-    source: SourcesOpt = None,
-    no_bundled: NoBundledOpt = False,
-    store: StoreOpt = None,
-    endpoint: EndpointOpt = None,
-    update_endpoint: UpdateEndpointOpt = None,
-    gsp_endpoint: GspEndpointOpt = None,
-    graph: GraphIriOpt = None,
-    timeout: TimeoutOpt = None,
-    max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Write the interactive explorer: one offline HTML file with search, filters, a legend and a side panel."""
-    from .errors import OutputError
-    from .viz import open_in_browser, render_html
+    from ..errors import OutputError
+    from ..viz import open_in_browser, render_html
 
     given = ctx.get_parameter_source("depth")
     if focus is None and given is not None and given.name == "COMMANDLINE":
         raise OutputError("--depth needs --focus TERM")
-    opts = graph_options(ctx, source, no_bundled, store)
     wanted = [k for k in kinds.split(",") if k.strip()] if kinds is not None else None
     page = render_html(
         open_engine(opts), focus=focus, depth=depth, kinds=wanted, max_nodes=max_nodes, title=title
@@ -648,8 +488,3 @@ def viz(
     print(f"wrote {output}", file=sys.stderr)
     if open_page:
         open_in_browser(output)
-
-
-def main() -> None:
-    """The console script."""
-    app(prog_name=PROG)

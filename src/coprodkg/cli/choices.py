@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from .formats import OutputFormat
+from ..formats import OutputFormat
 
 __all__ = ["ExportFormat", "MetricsFormat", "OutputFormat", "RankBy", "ReportFormat"]
 

@@ -1,0 +1,101 @@
+"""The Typer app: one-line errors, the root callback (options before the command), the console script.
+
+Library errors (:class:`~coprodkg.errors.CoprodkgError`) and usage errors become one line on
+stderr and exit status 2; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from .options import LOCAL, REMOTE, GraphOptions, graph_options
+
+__all__ = ["app", "main"]
+
+PROG = "coprodkg"
+
+
+class _OneLineErrors(TyperGroup):
+    """Print user and usage errors as one line and exit 2, whoever calls the app."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        standalone_mode: bool = True,
+        **kw: Any,
+    ) -> Any:
+        from ..errors import CoprodkgError
+
+        # rdflib logs a traceback (as a warning) for every ill-typed literal it meets: a bad value
+        # in the data is not a crash, and must not print "Traceback" in the middle of an answer
+        logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+        try:
+            code = super().main(args=args, prog_name=prog_name, standalone_mode=False, **kw)
+        except CoprodkgError as error:
+            _fail(str(error))
+        except typer.Abort:
+            _fail("aborted", 1)
+        except OSError as error:
+            if error.filename is None:  # not about a path the user gave: a bug, keep the traceback
+                raise
+            _fail(f"cannot use {error.filename}: {error.strerror or error}")
+        except Exception as error:
+            if not (hasattr(error, "format_message") and hasattr(error, "exit_code")):
+                raise
+            message = " ".join(error.format_message().split())
+            ctx = getattr(error, "ctx", None)
+            hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+            _fail(message + hint, error.exit_code)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+app = typer.Typer(
+    cls=_OneLineErrors,
+    name=PROG,
+    help="A knowledge graph of how research evidence is co-produced with local government: "
+    "query it with SPARQL, explore it, extend it with your own Turtle files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"{PROG} {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+@graph_options(*LOCAL, *REMOTE)
+def _root(
+    ctx: typer.Context,
+    opts: GraphOptions,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Options given before the command apply to it too."""
+    ctx.obj = opts
+
+
+def main() -> None:
+    """The console script."""
+    app(prog_name=PROG)
