@@ -18,6 +18,7 @@ from .options import (
     REMOTE,
     SOURCES,
     GraphOptions,
+    ReportFormatOpt,
     graph_options,
     open_engine,
     open_graph,
@@ -30,7 +31,7 @@ from .output import write_output
 @graph_options(*LOCAL, *REMOTE)
 def info(
     opts: GraphOptions,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
+    fmt: ReportFormatOpt = ReportFormat.TEXT,
 ) -> None:
     """Summarise the graph: triples, instances per class, the files loaded, the prefixes."""
     from ..lookup import graph_info
@@ -117,7 +118,7 @@ def queries(
 @graph_options(*LOCAL)
 def validate(
     opts: GraphOptions,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
+    fmt: ReportFormatOpt = ReportFormat.TEXT,
 ) -> None:
     """Check the sources: they parse, pass the SHACL shapes, and every term of ours has a label,
     a definition and a definition site, with no duplicate labels. Exit 0 clean, 1 findings, 2 error."""
@@ -142,7 +143,7 @@ def validate(
 def show(
     opts: GraphOptions,
     term: Annotated[str, typer.Argument(help="A CURIE (cpkid:theme-4), an <IRI> or a label (any case).")],
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
+    fmt: ReportFormatOpt = ReportFormat.TEXT,
 ) -> None:
     """Show everything about one resource: types, labels, definition, relations both ways, and the
     sources and status of the claims it takes part in."""
@@ -160,7 +161,7 @@ def search(
     opts: GraphOptions,
     text: Annotated[str, typer.Argument(help="Words to find in labels, alternative labels and definitions.")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 20,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
+    fmt: ReportFormatOpt = ReportFormat.TEXT,
 ) -> None:
     """Find resources by label, alternative label or definition (ignoring case and accents), best first."""
     from ..lookup import search as run_search
@@ -289,7 +290,7 @@ def path(
     all_paths: Annotated[
         bool, typer.Option("--all", help="Every shortest path, not only the best-evidenced.")
     ] = False,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
+    fmt: ReportFormatOpt = ReportFormat.TEXT,
 ) -> None:
     """The shortest chain of relations between two concepts (followed either way), each step with
     its relation, status and source. Exit 1 when nothing links them."""
@@ -313,7 +314,7 @@ def neighbours(
     opts: GraphOptions,
     term: Annotated[str, typer.Argument(help="A label (any case), CURIE or <IRI>.")],
     depth: Annotated[int, typer.Option("--depth", "-d", min=1, help="How many hops out to go.")] = 1,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
+    fmt: ReportFormatOpt = ReportFormat.TEXT,
 ) -> None:
     """The nodes within --depth hops of a concept, each with the relation and source that reach it."""
     from dataclasses import asdict

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args
 
 import typer
 
+from .choices import ReportFormat
+
 if TYPE_CHECKING:
     from ..engine import Engine, KnowledgeGraph
 
@@ -39,6 +41,7 @@ __all__ = [
     "GspEndpointOpt",
     "MaxBytesOpt",
     "NoBundledOpt",
+    "ReportFormatOpt",
     "SourcesOpt",
     "StoreOpt",
     "TimeoutOpt",
@@ -119,6 +122,8 @@ MaxBytesOpt = Annotated[
         show_default=False,
     ),
 ]
+
+ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")]
 
 # each shared option once: its parameter name, its declaration and its default
 _DECLARED: dict[str, tuple[Any, Any]] = {
