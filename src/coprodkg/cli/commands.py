@@ -235,9 +235,9 @@ def load(
     from ..engine import fill_store
     from ..results import render_table
 
+    opts = opts.with_sources(sources)
     start = time.monotonic()
-    files_in = [*opts.sources, *(sources or [])]
-    kg = fill_store(store, files_in, bundled=opts.bundled, replace=replace, progress=progress_reporter())
+    kg = fill_store(store, opts.sources, bundled=opts.bundled, replace=replace, progress=progress_reporter())
     files = kg.files()
     print(render_table(["triples", "file"], [[str(f.triples), str(f.path)] for f in files]), file=sys.stderr)
     total = sum(f.triples for f in files)

@@ -174,6 +174,10 @@ class GraphOptions:
             remote=MappingProxyType(remote),
         )
 
+    def with_sources(self, extra: Sequence[Path] | None) -> GraphOptions:
+        """These options with a command's own files (its arguments) ahead of the ``--source`` ones."""
+        return replace(self, sources=(*(extra or ()), *self.sources))
+
 
 def graph_options(*names: str) -> Callable[[Command], Command]:
     """Give a command these shared options (see :data:`LOCAL`, :data:`REMOTE`) as one ``opts``.
