@@ -33,6 +33,7 @@ from .options import (
     open_engine,
     open_graph,
     progress_reporter,
+    protected,
     write_output,
 )
 
@@ -79,7 +80,9 @@ class _OneLineErrors(TyperGroup):
 
 
 def _fail(message: str, code: int = 2) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    from .files import escape_control
+
+    print(f"{PROG}: error: {escape_control(message, keep_lines=False)}", file=sys.stderr)
     sys.exit(code)
 
 
@@ -179,6 +182,18 @@ def query(
             help="Allow SPARQL Update; it changes the loaded graph (or --store), never your files.",
         ),
     ] = False,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service", help="Let a local query call remote endpoints (SERVICE) and LOAD from the web."
+        ),
+    ] = False,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw", help="csv: write cells as they are, without neutralising spreadsheet formulas."
+        ),
+    ] = False,
     source: SourcesOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
@@ -206,8 +221,10 @@ def query(
         text, bindings = named.text, named.bindings(given)
     opts = graph_options(ctx, source, no_bundled, store)
     engine = open_engine(opts)
+    if hasattr(engine, "allow_service"):  # the local engine; a remote one answers SERVICE itself
+        engine.allow_service = allow_service
     result = engine.query(text, bindings, allow_update=update)
-    write_output(render_result(result, fmt), output, opts)
+    write_output(render_result(result, fmt, raw=raw), output, opts)
 
 
 @app.command()
@@ -338,7 +355,7 @@ def export(
     network = project(open_engine(opts), provenance=provenance)
     if fmt is ExportFormat.CSV:
         assert output is not None
-        for written in write_network(network, output, fmt.value):
+        for written in write_network(network, output, fmt.value, protect=protected(opts)):
             print(f"wrote {written}", file=sys.stderr)
     else:
         write_output(render_network(network, fmt.value), output, opts)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import pathlib
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError
+from .files import check_output, is_stdout, write_file
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -73,9 +75,15 @@ def render_network(graph: nx.MultiDiGraph, fmt: str) -> bytes:
 
 
 def write_network(
-    graph: nx.MultiDiGraph, path: pathlib.Path | str, fmt: str = "graphml"
+    graph: nx.MultiDiGraph,
+    path: pathlib.Path | str,
+    fmt: str = "graphml",
+    *,
+    protect: Iterable[pathlib.Path] = (),
 ) -> list[pathlib.Path]:
     """Write the network for Gephi (``graphml``, ``gexf``) or spreadsheets (``csv``); return the files.
+
+    Nothing in ``protect`` (the sources read) is ever written over: see :func:`~coprodkg.files.write_file`.
 
     ``csv`` treats ``path`` as a prefix: ``net`` (or ``net.csv``) gives ``net-nodes.csv`` (columns
     Id, Label, kind, ...) and ``net-edges.csv`` (Source, Target, Type, Label, ...), the headers
@@ -94,18 +102,17 @@ def write_network(
         files = [path]
         contents = [render_network(graph, fmt)]
     else:
+        if is_stdout(path):
+            raise OutputError("--format csv writes two files: give -o PREFIX, not stdout")
         if path.is_dir():
             raise OutputError(f"-o {path} is a folder: give a file prefix such as {path / 'coprodkg'}")
         stem = path.with_suffix("") if path.suffix == ".csv" else path
         files = [stem.with_name(stem.name + "-nodes.csv"), stem.with_name(stem.name + "-edges.csv")]
         contents = [_node_csv(graph).encode("utf-8"), _edge_csv(graph).encode("utf-8")]
+    for file in files:  # refuse before writing either file
+        check_output(file, protect)
     for file, content in zip(files, contents, strict=True):
-        if file.is_dir():
-            raise OutputError(f"{file} is a folder: give a file name")
-        try:
-            file.write_bytes(content)
-        except OSError as error:
-            raise OutputError(f"cannot write {file}: {error.strerror or error}") from None
+        write_file(file, content, protect=protect)
     return files
 
 

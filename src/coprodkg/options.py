@@ -34,6 +34,7 @@ __all__ = [
     "open_engine",
     "open_graph",
     "progress_reporter",
+    "protected",
     "write_output",
 ]
 
@@ -91,7 +92,11 @@ GraphIriOpt = Annotated[
 ]
 TimeoutOpt = Annotated[
     float | None,
-    typer.Option("--timeout", help="Seconds to wait for the endpoint (default 30).", show_default=False),
+    typer.Option(
+        "--timeout",
+        help="Seconds a query may run: a remote endpoint (default 30) or the local graph (no limit by default).",
+        show_default=False,
+    ),
 ]
 REMOTE_PARAMS = ("endpoint", "update_endpoint", "gsp_endpoint", "graph", "timeout")
 
@@ -142,20 +147,22 @@ def graph_options(
 
 
 def open_graph(opts: GraphOptions) -> KnowledgeGraph:
-    """Load the embedded graph these options describe."""
+    """Load the embedded graph these options describe (with its --timeout, when given)."""
     from .engine import load_graph
 
-    return load_graph(opts.sources, bundled=opts.bundled, store=opts.store, progress=progress_reporter())
+    kg = load_graph(opts.sources, bundled=opts.bundled, store=opts.store, progress=progress_reporter())
+    kg.timeout = opts.remote.get("timeout")
+    return kg
 
 
 def open_engine(opts: GraphOptions) -> Engine:
     """The engine these options describe: a remote endpoint with --endpoint, else the local graph."""
     from .errors import EndpointError
 
-    if not opts.remote:
+    if set(opts.remote) <= {"timeout"}:
         return open_graph(opts)
     if "endpoint" not in opts.remote:
-        raise EndpointError("--graph, --update-endpoint, --gsp-endpoint and --timeout need --endpoint URL")
+        raise EndpointError("--graph, --update-endpoint and --gsp-endpoint need --endpoint URL")
     if opts.sources or opts.store:
         raise EndpointError("--endpoint queries the remote store: leave out --source and --store")
     from .remote import RemoteGraph
@@ -163,28 +170,22 @@ def open_engine(opts: GraphOptions) -> Engine:
     return RemoteGraph(**opts.remote)
 
 
+def protected(opts: GraphOptions | None) -> list[Path]:
+    """What an output must never overwrite: the bundled ontology, every source, the store."""
+    from .resources import ontology_dir
+
+    if opts is None:
+        return [ontology_dir()]
+    return [ontology_dir(), *opts.sources, *([opts.store] if opts.store is not None else [])]
+
+
 def write_output(text: str | bytes, output: Path | None, opts: GraphOptions | None = None) -> None:
-    """Write to ``output`` (never over a source file), or to stdout."""
-    from .errors import OutputError
+    """Write to ``output`` (never over an input: see :func:`~coprodkg.files.write_file`), or to
+    stdout when it is None or ``-``."""
+    from .files import is_stdout, write_file, write_stdout
 
-    if output is None:
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-            sys.stdout.flush()
-        else:
-            sys.stdout.write(text)
-        return
-    if opts is not None:
-        from .sources import collect_sources
-
-        if output.exists() and output.resolve() in collect_sources(opts.sources):
-            raise OutputError(f"refusing to overwrite the source file {output}: choose another --output")
-    if output.is_dir():
-        raise OutputError(f"--output {output} is a folder: give a file name")
-    try:
-        if isinstance(text, bytes):
-            output.write_bytes(text)
-        else:
-            output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise OutputError(f"cannot write {output}: {error.strerror or error}") from None
+    if is_stdout(output):
+        write_stdout(text)
+    else:
+        assert output is not None
+        write_file(output, text, protect=protected(opts))
