@@ -2,6 +2,8 @@
 
 GraphML and GEXF want scalar attributes, so lists (sources, alternative labels) are joined with
 ``"; "``, an attribute holding values of several types becomes text, and edges get unique ids.
+Characters XML 1.0 forbids (control characters in a label) are dropped from GraphML and GEXF, and
+CSV cells a spreadsheet would run as formulas are neutralised (a leading ``'``).
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import pathlib
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError
 from .files import check_output, is_stdout, write_file
+from .results import neutralise_formula
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -24,13 +28,21 @@ __all__ = ["NETWORK_FORMATS", "render_network", "write_network"]
 NETWORK_FORMATS = ("graphml", "gexf", "csv")
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_text(text: str) -> str:
+    """Text XML 1.0 can hold: the control characters it forbids are dropped (Gephi refuses them)."""
+    return _NOT_XML.sub("", text)
+
+
 def _scalar(value: Any) -> str | int | float | bool:
     if isinstance(value, list | tuple | set):
-        return "; ".join(str(v) for v in value)
-    for kind in (bool, int, float, str):  # bool first: it is an int; str also catches rdflib Literals
+        return _xml_text("; ".join(str(v) for v in value))
+    for kind in (bool, int, float):  # bool first: it is an int
         if isinstance(value, kind):
             return kind(value)
-    return str(value)
+    return _xml_text(str(value))  # also rdflib Literals
 
 
 def _flat(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -38,10 +50,15 @@ def _flat(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     ``e1`` ... (the predicate stays an attribute)."""
     flat = graph.__class__()
     for node, attrs in graph.nodes(data=True):
-        flat.add_node(node, **{k: _scalar(v) for k, v in attrs.items() if v is not None})
+        flat.add_node(_xml_text(node), **{k: _scalar(v) for k, v in attrs.items() if v is not None})
     for number, (u, v, attrs) in enumerate(graph.edges(data=True)):
         # a document-wide unique edge id: Gephi drops edges whose id repeats (the predicate would)
-        flat.add_edge(u, v, key=f"e{number}", **{k: _scalar(x) for k, x in attrs.items() if x is not None})
+        flat.add_edge(
+            _xml_text(u),
+            _xml_text(v),
+            key=f"e{number}",
+            **{k: _scalar(x) for k, x in attrs.items() if x is not None},
+        )
     _unify([d for _, d in flat.nodes(data=True)])
     _unify([d for *_, d in flat.edges(data=True)])
     return flat
@@ -120,7 +137,7 @@ def _csv(header: list[str], rows: list[list[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutralise_formula(c) if isinstance(c, str) else c for c in row] for row in rows)
     return out.getvalue()
 
 

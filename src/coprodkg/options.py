@@ -7,6 +7,7 @@ writes with :func:`write_output`.
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -151,7 +152,12 @@ def open_graph(opts: GraphOptions) -> KnowledgeGraph:
     from .engine import load_graph
 
     kg = load_graph(opts.sources, bundled=opts.bundled, store=opts.store, progress=progress_reporter())
-    kg.timeout = opts.remote.get("timeout")
+    timeout = opts.remote.get("timeout")
+    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+        from .errors import QueryError
+
+        raise QueryError(f"--timeout must be a positive number of seconds, not {timeout}")
+    kg.timeout = timeout
     return kg
 
 

@@ -154,7 +154,11 @@ def tsv_term(term: Node | None) -> str:
     datatype = str(term.datatype) if term.datatype else ""
     if datatype in _BARE and _BARE[datatype].fullmatch(str(term)):
         return str(term)
-    text = '"' + "".join(_ECHAR.get(c, c) for c in str(term)) + '"'
+    text = (
+        '"'
+        + "".join(_ECHAR.get(c) or (f"\\u{ord(c):04X}" if c < " " or c == "\x7f" else c) for c in str(term))
+        + '"'
+    )
     if term.language:
         return f"{text}@{term.language}"
     if datatype and datatype != _XSD + "string":

@@ -55,5 +55,9 @@ def run_stoppable(work: Callable[[], T], *, timeout: float | None = None, what: 
         if deadline is not None and time.monotonic() > deadline:
             raise QueryTimeoutError(f"{what} was cancelled after {timeout:g} s (the timeout)")
     if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["value"]  # type: ignore[return-value]
+        error = box.pop("error")
+        try:
+            raise error  # type: ignore[misc]
+        finally:
+            del error  # no cycle through this frame: the engine objects go as soon as the error does
+    return box.pop("value")  # type: ignore[return-value]
