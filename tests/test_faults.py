@@ -120,7 +120,7 @@ def test_replace_swaps_in_the_new_content(tmp_path: Path, store: Path, mini: Pat
     run = coprodkg("load", "--store", store, "--replace", "--no-bundled", other)
     assert run.returncode == 0, run.stderr
     count = coprodkg("query", "--store", store, "-e", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "-f", "csv")
-    assert count.stdout.split() == ["n", "1"]
+    assert count.stdout.split() == ["n", "1"], count.stderr
 
 
 @pytest.mark.parametrize("link", ["hard", "symbolic"])

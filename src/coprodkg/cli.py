@@ -27,6 +27,7 @@ from .options import (
     GraphOptions,
     GspEndpointOpt,
     NoBundledOpt,
+    SourceFormatOpt,
     SourcesOpt,
     StoreOpt,
     TimeoutOpt,
@@ -144,6 +145,7 @@ def _version(value: bool) -> None:
 def _root(
     ctx: typer.Context,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     version: Annotated[
@@ -151,7 +153,7 @@ def _root(
     ] = False,
 ) -> None:
     """Options given before the command apply to it too."""
-    ctx.obj = GraphOptions(list(source or []), not no_bundled, store)
+    ctx.obj = GraphOptions(list(source or []), not no_bundled, store, source_format=source_format)
 
 
 # ---- commands --------------------------------------------------------------------------------
@@ -161,6 +163,7 @@ def _root(
 def info(
     ctx: typer.Context,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
@@ -230,6 +233,7 @@ def query(
         ),
     ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
@@ -277,6 +281,7 @@ def queries(
 def validate(
     ctx: typer.Context,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
@@ -305,6 +310,7 @@ def show(
     ctx: typer.Context,
     term: Annotated[str, typer.Argument(help="A CURIE (cpkid:theme-4), an <IRI> or a label (any case).")],
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
@@ -330,6 +336,7 @@ def search(
     text: Annotated[str, typer.Argument(help="Words to find in labels, alternative labels and definitions.")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 20,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
@@ -369,6 +376,7 @@ def export(
         typer.Option("--provenance", help="graphml, gexf, csv: add the derived-from edges to the sources."),
     ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -409,6 +417,7 @@ def load(
         bool, typer.Option("--replace", help="Empty the store first instead of adding to it.")
     ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
 ) -> None:
     """Fill an on-disk store with the bundled graph and your files, so later commands parse nothing."""
@@ -450,6 +459,7 @@ def analyse(
         bool, typer.Option("--provenance", help="Count the derived-from edges to the sources too.")
     ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -474,6 +484,7 @@ def path(
     ] = False,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -502,6 +513,7 @@ def neighbours(
     depth: Annotated[int, typer.Option("--depth", "-d", min=1, help="How many hops out to go.")] = 1,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -532,6 +544,7 @@ def push(
     gsp_endpoint: GspEndpointOpt = None,
     timeout: TimeoutOpt = None,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -598,6 +611,7 @@ def serve(
         typer.Option("--writable", help="Accept SPARQL Update and GSP writes (to a temporary copy only)."),
     ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -649,6 +663,7 @@ def viz(
         bool, typer.Option("--open", help="Open the page in the web browser when written.")
     ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,

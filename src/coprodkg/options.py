@@ -27,6 +27,7 @@ __all__ = [
     "GraphOptions",
     "GspEndpointOpt",
     "NoBundledOpt",
+    "SourceFormatOpt",
     "SourcesOpt",
     "StoreOpt",
     "TimeoutOpt",
@@ -36,6 +37,7 @@ __all__ = [
     "open_graph",
     "progress_reporter",
     "protected",
+    "read_stdin_source",
     "write_output",
 ]
 
@@ -47,6 +49,14 @@ SourcesOpt = Annotated[
         "-s",
         help="An RDF file or folder (searched recursively) to add to the graph; repeatable. "
         "Formats by extension: .ttl .nt .nq .trig .jsonld .rdf .owl .xml",
+        show_default=False,
+    ),
+]
+SourceFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--source-format",
+        help="The format of a source read from stdin (-s -): ttl, nt, nq, trig, jsonld or rdf.",
         show_default=False,
     ),
 ]
@@ -110,6 +120,7 @@ class GraphOptions:
     bundled: bool = True
     store: Path | None = None
     remote: dict[str, Any] = field(default_factory=dict)
+    source_format: str | None = None
 
     def merged(self, sources: list[Path] | None, no_bundled: bool, store: Path | None) -> GraphOptions:
         """These options with a command's own added."""
@@ -118,6 +129,7 @@ class GraphOptions:
             self.bundled and not no_bundled,
             store or self.store,
             self.remote,
+            self.source_format,
         )
 
 
@@ -144,7 +156,33 @@ def graph_options(
     base = ctx.obj if isinstance(ctx.obj, GraphOptions) else GraphOptions()
     opts = base.merged(sources, no_bundled, store)
     opts.remote = {k: ctx.params[k] for k in REMOTE_PARAMS if ctx.params.get(k) is not None}
+    opts.source_format = ctx.params.get("source_format") or opts.source_format
+    if any(str(s) == "-" for s in opts.sources):
+        stdin = read_stdin_source(opts.source_format)
+        opts.sources = [stdin if str(s) == "-" else s for s in opts.sources]
     return opts
+
+
+def read_stdin_source(fmt: str | None) -> Path:
+    """Stdin copied to a temporary ``stdin.FMT`` file (removed at exit), so it loads like any source."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from .errors import SourceError
+    from .sources import FORMATS
+
+    known = ", ".join(sorted(f.lstrip(".") for f in FORMATS))
+    if fmt is None:
+        raise SourceError(f"-s - reads stdin, whose format cannot be guessed: give --source-format ({known})")
+    if f".{fmt.lower().lstrip('.')}" not in FORMATS:
+        raise SourceError(f"unknown --source-format {fmt!r}: choose one of {known}")
+    folder = Path(tempfile.mkdtemp(prefix="coprodkg-stdin-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / f"stdin.{fmt.lower().lstrip('.')}"
+    with path.open("wb") as out:
+        shutil.copyfileobj(sys.stdin.buffer, out)
+    return path
 
 
 def open_graph(opts: GraphOptions) -> KnowledgeGraph:

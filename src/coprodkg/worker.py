@@ -49,11 +49,13 @@ def run_stoppable(work: Callable[[], T], *, timeout: float | None = None, what: 
         finally:
             done.set()
 
-    threading.Thread(target=target, name="coprodkg-work", daemon=True).start()
+    worker = threading.Thread(target=target, name="coprodkg-work", daemon=True)
+    worker.start()
     deadline = None if timeout is None else time.monotonic() + timeout
     while not done.wait(_STEP):
         if deadline is not None and time.monotonic() > deadline:
             raise QueryTimeoutError(f"{what} was cancelled after {timeout:g} s (the timeout)")
+    worker.join()  # the thread has let go of the work (and the store it used) before we go on
     if "error" in box:
         error = box.pop("error")
         try:
