@@ -251,7 +251,18 @@ def test_a_literal_past_the_parser_buffer_is_one_line(tmp_path: Path) -> None:
     big = tmp_path / "big.ttl"
     big.write_text('<https://example.org/a> <https://example.org/p> "' + "x" * 17_000_000 + '" .\n')
     before = checksums(big)
-    one_line(coprodkg("info", "--no-bundled", "-s", big), 2, "big.ttl", "16 MB")
+    one_line(coprodkg("info", "--no-bundled", "-s", big), 2, "big.ttl", "16 MB", "COPRODKG_MAX_LITERAL_MB")
+    assert checksums(big) == before
+    query = ["query", "--no-bundled", "-s", big, "-e", "SELECT (STRLEN(?o) AS ?n) { ?s ?p ?o }", "-f", "csv"]
+    raised = subprocess.run(
+        [sys.executable, "-m", "coprodkg", *map(str, query)],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        env={**os.environ, "COPRODKG_MAX_LITERAL_MB": "32"},
+        check=False,
+    )
+    assert raised.stdout.split() == ["n", "17000000"], raised.stderr
     assert checksums(big) == before
 
 

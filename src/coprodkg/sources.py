@@ -62,19 +62,27 @@ _PARSER_BUFFER_MB = 16
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on what is parsed; raise ``depth`` with the environment variable ``COPRODKG_MAX_DEPTH``."""
+    """Bounds on what is parsed, raised with the environment variables ``COPRODKG_MAX_DEPTH`` (nesting
+    of RDF/XML elements and of query brackets) and ``COPRODKG_MAX_LITERAL_MB`` (one literal, IRI or
+    line: past the fast parser's 16 MB buffer, such a file is read by rdflib's slower parser)."""
 
     depth: int = 1000
+    literal_mb: int = _PARSER_BUFFER_MB
 
     @classmethod
     def from_environment(cls) -> Limits:
-        """The limits, with ``COPRODKG_MAX_DEPTH`` read from the environment when set."""
-        raw = os.environ.get("COPRODKG_MAX_DEPTH", "")
-        if not raw:
-            return cls()
-        if not raw.isdigit() or int(raw) < 1:
-            raise SourceError(f"COPRODKG_MAX_DEPTH must be a positive whole number, not {raw!r}")
-        return cls(depth=int(raw))
+        """The limits, with ``COPRODKG_MAX_DEPTH`` and ``COPRODKG_MAX_LITERAL_MB`` read when set."""
+        values = {}
+        for field_name, variable in (
+            ("depth", "COPRODKG_MAX_DEPTH"),
+            ("literal_mb", "COPRODKG_MAX_LITERAL_MB"),
+        ):
+            raw = os.environ.get(variable, "")
+            if raw:
+                if not raw.isdigit() or int(raw) < 1:
+                    raise SourceError(f"{variable} must be a positive whole number, not {raw!r}")
+                values[field_name] = int(raw)
+        return cls(**values)
 
 
 _POSITION = re.compile(r"line (\d+)(?:(?: between)? columns? (\d+))?")
@@ -209,6 +217,43 @@ def _quads(path: Path, graph: ox.NamedNode, source: dict[str, Any]) -> list[ox.Q
     ]
 
 
+_RDFLIB_FORMATS = {
+    ox.RdfFormat.TURTLE: "turtle",
+    ox.RdfFormat.N_TRIPLES: "nt",
+    ox.RdfFormat.RDF_XML: "xml",
+    ox.RdfFormat.JSON_LD: "json-ld",
+}
+
+
+def _slow_quads(path: Path, graph: ox.NamedNode, limits: Limits) -> list[ox.Quad]:
+    """A file's triples read by rdflib, which has no buffer limit, for values past Oxigraph's."""
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    parsed = Graph()
+    with path.open("rb") as handle:
+        if handle.read(len(_BOM)) != _BOM:
+            handle.seek(0)
+        parsed.parse(handle, format=_RDFLIB_FORMATS[_format(path)], publicID=graph.value)
+    limit = limits.literal_mb * 1_000_000
+
+    def term(node: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(node, URIRef):
+            return ox.NamedNode(str(node))
+        if isinstance(node, BNode):
+            return ox.BlankNode(str(node))
+        assert isinstance(node, Literal)
+        if len(node) > limit:
+            raise SourceLimitError(
+                f"{display_path(path)} holds a literal of {len(node) / 1e6:.0f} MB, over "
+                f"COPRODKG_MAX_LITERAL_MB={limits.literal_mb}"
+            )
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)) if node.datatype else None)
+
+    return [ox.Quad(term(s), term(p), term(o), graph) for s, p, o in parsed]  # type: ignore[arg-type]
+
+
 def _close(source: dict[str, Any]) -> None:
     handle = source.get("input")
     if handle is not None:
@@ -221,7 +266,8 @@ def _translate(path: Path, error: BaseException) -> SourceError:
     if isinstance(error, MemoryError):
         return SourceLimitError(
             f"cannot load {display_path(path)}: a literal, IRI or line is longer than "
-            f"{_PARSER_BUFFER_MB} MB, the parser's limit; split the value or keep it outside the graph"
+            f"{_PARSER_BUFFER_MB} MB, the fast parser's limit; raise it with COPRODKG_MAX_LITERAL_MB "
+            "(the file is then read by a slower parser)"
         )
     return SourceError(f"cannot read {display_path(path)}: {' '.join(str(error).split())[:200]}")
 
@@ -261,13 +307,21 @@ def load_file(store: ox.Store, path: Path, *, bulk: bool = False, limits: Limits
     graph = ox.NamedNode(file_graph(path))
     fmt = _format(path)
 
+    limits = limits or Limits.from_environment()
+
     def work(source: dict[str, Any]) -> None:
-        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            store.extend(_quads(path, graph, source))
-        elif bulk:
-            store.bulk_load(format=fmt, to_graph=graph, base_iri=graph.value, **source)
-        else:
-            store.load(format=fmt, to_graph=graph, base_iri=graph.value, **source)
+        try:
+            if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+                store.extend(_quads(path, graph, source))
+            elif bulk:
+                store.bulk_load(format=fmt, to_graph=graph, base_iri=graph.value, **source)
+            else:
+                store.load(format=fmt, to_graph=graph, base_iri=graph.value, **source)
+        except MemoryError:
+            if limits.literal_mb <= _PARSER_BUFFER_MB or fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+                raise
+            store.remove_graph(graph)  # what a bulk load wrote before it stopped
+            store.extend(_slow_quads(path, graph, limits))
 
     _guarded(path, work, limits)
     return SourceFile(path, graph.value, count_graph(store, graph))
