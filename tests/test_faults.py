@@ -222,6 +222,26 @@ def test_ctrl_c_stops_a_load_and_leaves_the_store(tmp_path: Path, store: Path) -
     assert not any(tmp_path.glob(".S.*")), list(tmp_path.iterdir())
 
 
+def test_concurrent_loads_take_turns_and_keep_both(tmp_path: Path, store: Path) -> None:
+    big = _many(tmp_path / "big.nt", 200_000)
+    small = tmp_path / "small.ttl"
+    small.write_text(MINI + 'ex:s skos:prefLabel "S" .\n', encoding="utf-8")
+    first = _popen("load", "--store", store, "--no-bundled", big)
+    deadline = time.monotonic() + TIMEOUT
+    while not any(tmp_path.glob(".S.*.new")):
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        time.sleep(0.05)
+    second = coprodkg("load", "--store", store, "--no-bundled", small)
+    assert first.wait(timeout=TIMEOUT) == 0, first.communicate()
+    assert second.returncode == 0, second.stderr
+    graphs = coprodkg(
+        "query", "--store", store, "-e", "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }", "-f", "csv"
+    )
+    assert {Path(g).name for g in graphs.stdout.split()[1:]} == {"a.ttl", "big.nt", "small.ttl"}, (
+        graphs.stdout
+    )
+
+
 def test_timeout_cancels_a_local_query(tmp_path: Path) -> None:
     data = _many(tmp_path / "n.nt", 3000)
     cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

@@ -8,7 +8,9 @@ Every engine — this one and the remote one — answers :meth:`Engine.query` wi
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -335,11 +337,23 @@ def source_paths(sources: Iterable[Path | str], *, bundled: bool = True) -> list
     return (collect_sources([ontology_dir()]) if bundled else []) + collect_sources(Path(s) for s in sources)
 
 
-def open_store(location: Path, *, create: bool = False) -> ox.Store:
+def open_store(location: Path, *, create: bool = False, wait: float = 0) -> ox.Store:
     """Open an on-disk Oxigraph store; it must exist unless ``create``.
 
-    A damaged or foreign folder is a :class:`StoreError` naming it, never a traceback.
+    A store another process has open is waited for up to ``wait`` seconds. A damaged or foreign
+    folder is a :class:`StoreError` naming it, never a traceback.
     """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return _open_store(location, create)
+        except StoreError as error:
+            if "another process" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _open_store(location: Path, create: bool) -> ox.Store:
     if location.exists() and not location.is_dir():
         raise StoreError(f"--store must be a folder: {location} is a file")
     if not create and not location.is_dir():
@@ -401,16 +415,28 @@ def fill_store(
 
     A file loaded again replaces its own earlier copy. The new content is built aside (a copy of
     the store, or an empty one with ``replace``) and swapped in only once every file parsed and
-    loaded: a failure or a Ctrl-C leaves the store exactly as it was, and the error says so.
+    loaded: a failure or a Ctrl-C leaves the store exactly as it was, and the error says so. Two
+    loads into one store take turns, so neither loses the other's files.
     """
-    from .files import discard_folder, staging_folder, swap_in
+    from .files import replacing
 
     location = Path(location)
     paths = source_paths(sources, bundled=bundled)
-    current = open_store(location, create=True) if (location / "CURRENT").is_file() else None
+    with replacing(Path(os.path.realpath(location))):
+        loaded = _rebuild(location, paths, replace, progress)
+    return KnowledgeGraph(open_store(location), loaded, location=location)
+
+
+def _rebuild(location: Path, paths: list[Path], replace: bool, progress: Progress | None) -> list[SourceFile]:
+    """Build the store's new content beside it, then swap it in (see :func:`fill_store`)."""
+    from .files import discard_folder, staging_folder, swap_in
+
+    real = Path(os.path.realpath(location))  # a symlinked store: replace its target, keep the link
+    # wait a little for a load that just finished and still holds the store
+    current = open_store(location, create=True, wait=5) if (location / "CURRENT").is_file() else None
     if current is None:
         _check_new_store(location)
-    staging = staging_folder(location)
+    staging = staging_folder(real)
     new: ox.Store | None = None
     try:
         if current is not None and not replace:
@@ -429,14 +455,14 @@ def fill_store(
                 progress(done, len(paths), path)
         new.flush()
         new = current = None  # release both stores before the folders trade places
-        swap_in(staging, location)
+        swap_in(staging, real)
     except BaseException as error:
         new = current = None
         discard_folder(staging)
         if isinstance(error, Exception) and str(error):
             error.args = (f"{error}; the store at {location} is unchanged",)
         raise
-    return KnowledgeGraph(open_store(location), loaded, location=location)
+    return loaded
 
 
 def _check_new_store(location: Path) -> None:

@@ -19,13 +19,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import fcntl
 import os
 import re
 import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import OutputError
@@ -37,6 +38,7 @@ __all__ = [
     "escape_control",
     "is_stdout",
     "protected_identities",
+    "replacing",
     "staging_folder",
     "swap_in",
     "write_file",
@@ -219,6 +221,23 @@ def _silence_stdout() -> None:
         pass
     finally:
         os.close(null)
+
+
+@contextlib.contextmanager
+def replacing(target: Path) -> Iterator[None]:
+    """Hold the right to replace ``target``: one replacer at a time, the others wait their turn.
+
+    The lock is on the folder holding ``target`` (a store cannot be locked itself: it is swapped),
+    so two loads never build on the same old store and lose one another's changes.
+    """
+    parent = target.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(parent, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
 
 
 def staging_folder(target: Path) -> Path:
