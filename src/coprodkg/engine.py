@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -23,7 +23,7 @@ from rdflib.term import Node
 from .binding import bind_values
 from .choices import ResultKind
 from .errors import QueryError, QueryLimitError, QuerySyntaxError, SourceError, StoreError
-from .namespaces import with_prefixes
+from .namespaces import PREFIXES
 from .resources import ontology_dir
 from .results import Result
 from .sources import (
@@ -37,6 +37,7 @@ from .sources import (
     load_file,
     load_files,
 )
+from .sparql import TOKEN, nesting_depth, query_form
 from .worker import run_stoppable
 
 if TYPE_CHECKING:
@@ -54,16 +55,7 @@ __all__ = [
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_UPDATE = re.compile(
-    r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE | re.MULTILINE
-)
 _AT = re.compile(r"error at (\d+):(\d+): ?")
-_TOKEN = re.compile(
-    r"""(?P<skip>\#[^\n]*|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'"""
-    r"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|(?P<var>[?$]\w+)"""
-    r"""|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)|(?P<open>[{(\[])|(?P<close>[})\]])"""
-    r"""|(?P<word>[A-Za-z_][\w.-]*(?::[\w.%-]*)?|:[\w.%-]*)"""
-)
 
 
 class Engine(Protocol):
@@ -96,29 +88,23 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None)
     return Literal(str(term))
 
 
-def _words(sparql: str) -> Iterator[tuple[str, str, int]]:
-    """The SPARQL text's tokens that matter here: (kind, text, line), strings and comments left out."""
-    for match in _TOKEN.finditer(sparql):
-        kind = match.lastgroup
-        if kind is not None and kind != "skip":
-            yield kind, match.group(), sparql.count("\n", 0, match.start()) + 1
+def _tokens(sparql: str) -> list[tuple[str, str, int]]:
+    """The text's tokens that matter here, as (kind, text, offset): comments and spaces left out."""
+    return [
+        (m.lastgroup or "", m.group(), m.start())
+        for m in TOKEN.finditer(sparql)
+        if m.lastgroup != "comment" and not m.group().isspace()
+    ]
 
 
 def _undeclared_prefix(sparql: str) -> tuple[str, int] | None:
-    """The first prefix a query uses but neither declares nor gets from the known ones."""
-    from .namespaces import PREFIXES
-
-    tokens = list(_words(sparql))
-    declared = {
-        tokens[i + 1][1][:-1]
-        for i, (_, text, _) in enumerate(tokens[:-1])
-        if text.upper() == "PREFIX" and tokens[i + 1][1].endswith(":")
-    }
-    for kind, text, line in tokens:
-        if kind == "word" and ":" in text:
-            prefix = text.split(":", 1)[0]
-            if prefix != "_" and prefix not in declared and prefix not in PREFIXES:
-                return prefix, line
+    """The first prefix (and its line) a query uses but neither declares nor gets from the known ones."""
+    tokens = _tokens(sparql)
+    declared = {tokens[i + 1][1] for i, t in enumerate(tokens[:-1]) if t[1].upper() == "PREFIX"}
+    for kind, text, start in tokens:
+        used = kind == "word" and sparql[start + len(text) : start + len(text) + 1] == ":"
+        if used and sparql[start - 1 : start] != ":" and text != "_" and text not in declared | set(PREFIXES):
+            return text, sparql.count("\n", 0, start) + 1
     return None
 
 
@@ -132,34 +118,29 @@ def check_query(sparql: str, *, allow_service: bool = False, limits: Limits | No
     coprodkg.errors.QueryLimitError: the query calls SERVICE <http://example.org/sparql>: a local query reaches the network only when service calls are allowed (--allow-service)
     """
     limit = (limits or Limits.from_environment()).depth
-    depth = 0
-    tokens = list(_words(sparql))
-    for i, (kind, text, line) in enumerate(tokens):
-        if kind == "open":
-            depth += 1
-            if depth > limit:
-                raise QueryLimitError(
-                    f"the query nests brackets deeper than {limit} (at line {line}); raise the limit "
-                    "with COPRODKG_MAX_DEPTH if this is meant"
-                )
-        elif kind == "close":
-            depth -= 1
-        elif kind == "word" and text.upper() in ("SERVICE", "LOAD"):
-            rest = [t for t in tokens[i + 1 : i + 3] if t[1].upper() != "SILENT"]
-            target = rest[0][1] if rest else "?"
-            if target.lower().startswith("<file:"):
-                raise QueryLimitError(
-                    f"the query reads the local file {target} ({text.upper()}): file: IRIs are never read"
-                )
-            if not allow_service:
-                raise QueryLimitError(
-                    f"the query calls {text.upper()} {target}: a local query reaches the network only "
-                    "when service calls are allowed (--allow-service)"
-                )
+    if nesting_depth(sparql) > limit:
+        raise QueryLimitError(
+            f"the query nests brackets deeper than {limit}; raise the limit with COPRODKG_MAX_DEPTH if this is meant"
+        )
+    tokens = _tokens(sparql)
+    for i, (kind, text, start) in enumerate(tokens):
+        if kind != "word" or text.upper() not in ("SERVICE", "LOAD") or sparql[start - 1 : start] == ":":
+            continue  # not the keyword (ex:SERVICE is a name)
+        rest = [t for t in tokens[i + 1 : i + 3] if t[1].upper() != "SILENT"]
+        target = rest[0][1] if rest else "?"
+        if target.lower().startswith("<file:"):
+            raise QueryLimitError(
+                f"the query reads the local file {target} ({text.upper()}): file: IRIs are never read"
+            )
+        if not allow_service:
+            raise QueryLimitError(
+                f"the query calls {text.upper()} {target}: a local query reaches the network only "
+                "when service calls are allowed (--allow-service)"
+            )
 
 
-def _syntax_error(error: SyntaxError, kind: str, added_lines: int = 0, sparql: str = "") -> QuerySyntaxError:
-    """One line naming the position in the user's own text (``added_lines`` PREFIX lines came first)."""
+def _syntax_error(error: SyntaxError, kind: str, sparql: str = "") -> QuerySyntaxError:
+    """One line naming the position in the user's own text, or the prefix it uses undeclared."""
     unknown = _undeclared_prefix(sparql)
     if unknown is not None:
         prefix, line = unknown
@@ -172,7 +153,7 @@ def _syntax_error(error: SyntaxError, kind: str, added_lines: int = 0, sparql: s
     reason = text[match.end() :] if match else text
     if "Prefix not found" in reason:
         reason = "a prefix is used but not declared (add a PREFIX line)"
-    line = int(match.group(1)) - added_lines if match else 0
+    line = int(match.group(1)) if match else 0
     where = f" at line {max(line, 1)}, column {match.group(2)}" if match else ""
     return QuerySyntaxError(f"{kind} syntax error{where}: {reason[:160]}")
 
@@ -248,22 +229,20 @@ class KnowledgeGraph:
         ``GRAPH`` to change what came from that file.
         """
         check_query(sparql, allow_service=self.allow_service)
-        text = with_prefixes(sparql)
-        added = text.count("\n") - sparql.count("\n")
-        bound = bind_values(text, bindings or {})
+        bound = bind_values(sparql, bindings or {})
 
         def run() -> Result:
-            answer = self.store.query(bound, use_default_graph_as_union=True)
+            answer = self.store.query(bound, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
             return _result(answer)  # results stream: a SERVICE call can fail while they are read
 
         try:
             return run_stoppable(run, timeout=self.timeout)
         except (SyntaxError, QuerySyntaxError) as error:
-            if _UPDATE.search(_strip_prologue(sparql)):
-                return self._update(sparql, text, allow_update, added)
+            if _is_update(sparql):
+                return self._update(sparql, allow_update)
             if isinstance(error, QuerySyntaxError):
                 raise
-            raise _syntax_error(error, "SPARQL", added, sparql) from None
+            raise _syntax_error(error, "SPARQL", sparql) from None
         except (OSError, RuntimeError) as error:
             raise self._failure("the query failed", error) from None
 
@@ -276,16 +255,16 @@ class KnowledgeGraph:
             )
         return QueryError(f"{what}: {reason}")
 
-    def _update(self, sparql: str, text: str, allow_update: bool, added: int) -> Result:
+    def _update(self, text: str, allow_update: bool) -> Result:
         if not allow_update:
             raise QueryError(
                 "this is a SPARQL Update and queries are read-only: pass --update to apply it to the "
                 "loaded graph (your source files are never written)"
             )
         try:
-            run_stoppable(lambda: self.store.update(text), what="the update")
+            run_stoppable(lambda: self.store.update(text, prefixes=dict(PREFIXES)), what="the update")
         except SyntaxError as error:
-            raise _syntax_error(error, "SPARQL Update", added, sparql) from None
+            raise _syntax_error(error, "SPARQL Update", text) from None
         except (OSError, RuntimeError) as error:
             raise self._failure("the update failed", error) from None
         return Result(ResultKind.ASK, boolean=True)
@@ -306,9 +285,11 @@ def _one_line(error: Exception) -> str:
     return " ".join(str(error).split())[:200]
 
 
-def _strip_prologue(sparql: str) -> str:
-    lines = [line for line in sparql.splitlines() if not line.lstrip().startswith("#")]
-    return re.sub(r"^\s*((PREFIX|BASE)\s+[^\n>]*>\s*)+", "", "\n".join(lines), flags=re.IGNORECASE)
+def _is_update(sparql: str) -> bool:
+    try:
+        return query_form(sparql) == "UPDATE"
+    except QuerySyntaxError:
+        return False
 
 
 def _result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Result:

@@ -26,6 +26,7 @@ __all__ = [
     "GraphIriOpt",
     "GraphOptions",
     "GspEndpointOpt",
+    "MaxBytesOpt",
     "NoBundledOpt",
     "SourceFormatOpt",
     "SourcesOpt",
@@ -105,11 +106,21 @@ TimeoutOpt = Annotated[
     float | None,
     typer.Option(
         "--timeout",
-        help="Seconds a query may run: a remote endpoint (default 30) or the local graph (no limit by default).",
+        help="Seconds a query may run: on an endpoint, a deadline for each whole request, retries "
+        "included (default 30); on the local graph, no limit by default.",
         show_default=False,
     ),
 ]
-REMOTE_PARAMS = ("endpoint", "update_endpoint", "gsp_endpoint", "graph", "timeout")
+MaxBytesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-bytes",
+        min=1,
+        help="The largest answer to read from the endpoint, in bytes (default 268435456, 256 MiB).",
+        show_default=False,
+    ),
+]
+REMOTE_PARAMS = ("endpoint", "update_endpoint", "gsp_endpoint", "graph", "timeout", "max_bytes")
 
 
 @dataclass
@@ -206,7 +217,7 @@ def open_engine(opts: GraphOptions) -> Engine:
     if set(opts.remote) <= {"timeout"}:
         return open_graph(opts)
     if "endpoint" not in opts.remote:
-        raise EndpointError("--graph, --update-endpoint and --gsp-endpoint need --endpoint URL")
+        raise EndpointError("--graph, --update-endpoint, --gsp-endpoint and --max-bytes need --endpoint URL")
     if opts.sources or opts.store:
         raise EndpointError("--endpoint queries the remote store: leave out --source and --store")
     from .remote import RemoteGraph
