@@ -82,11 +82,22 @@ def checksums(*paths: Path) -> dict[str, str]:
     return out
 
 
+@pytest.fixture(autouse=True)
+def bundled_untouched() -> Iterator[None]:
+    """Every case: the bundled graph, an input of every run, checksums the same afterwards."""
+    before = checksums(ontology_dir())
+    yield
+    assert checksums(ontology_dir()) == before
+
+
 @pytest.fixture
-def mini(tmp_path: Path) -> Path:
+def mini(tmp_path: Path) -> Iterator[Path]:
+    """A small source; it checksums the same after the case."""
     path = tmp_path / "a.ttl"
     path.write_text(MINI + 'ex:a skos:prefLabel "A" .\nex:b skos:prefLabel "B" .\n', encoding="utf-8")
-    return path
+    before = checksums(path)
+    yield path
+    assert checksums(path) == before
 
 
 @pytest.fixture
@@ -400,7 +411,7 @@ def test_a_service_answering_html_is_one_line(html_server: tuple[str, list[str]]
 
 
 @pytest.fixture
-def hostile(tmp_path: Path) -> Path:
+def hostile(tmp_path: Path) -> Iterator[Path]:
     path = tmp_path / "hostile.ttl"
     path.write_text(
         MINI
@@ -408,7 +419,9 @@ def hostile(tmp_path: Path) -> Path:
         'ex:t skos:prefLabel "tab\\there\\nnew line" .\n',
         encoding="utf-8",
     )
-    return path
+    before = checksums(path)
+    yield path
+    assert checksums(path) == before
 
 
 def _on_a_terminal(*args: str | Path) -> tuple[int, bytes]:

@@ -403,9 +403,9 @@ def fill_store(
 
     location = Path(location)
     paths = source_paths(sources, bundled=bundled)
-    with replacing(Path(os.path.realpath(location))):
+    with replacing(Path(os.path.realpath(location))):  # reopened before the next load's turn
         loaded = _rebuild(location, paths, replace, progress)
-    return KnowledgeGraph(open_store(location), loaded, location=location)
+        return KnowledgeGraph(open_store(location, wait=5), loaded, location=location)
 
 
 def _rebuild(location: Path, paths: list[Path], replace: bool, progress: Progress | None) -> list[SourceFile]:
