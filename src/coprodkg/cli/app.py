@@ -7,7 +7,9 @@ stderr and exit status 2; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from typing import Annotated, Any
 
@@ -37,10 +39,13 @@ class _OneLineErrors(TyperGroup):
         # rdflib logs a traceback (as a warning) for every ill-typed literal it meets: a bad value
         # in the data is not a crash, and must not print "Traceback" in the middle of an answer
         logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+        previous = _catch_ctrl_c()
         try:
             code = super().main(args=args, prog_name=prog_name, standalone_mode=False, **kw)
         except CoprodkgError as error:
             _fail(str(error))
+        except _Interrupted:
+            _interrupted()
         except typer.Abort:
             _fail("aborted", 1)
         except OSError as error:
@@ -54,13 +59,45 @@ class _OneLineErrors(TyperGroup):
             ctx = getattr(error, "ctx", None)
             hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
             _fail(message + hint, error.exit_code)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
 
 
+class _Interrupted(BaseException):
+    """Ctrl-C. Typer turns a KeyboardInterrupt into a silent exit 130; this passes through it, and
+    through the library's clean-up (a half-built store is discarded), to one line."""
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise _Interrupted
+
+
+def _catch_ctrl_c() -> Any:
+    """Route Ctrl-C to :class:`_Interrupted`; the previous handler, or None off the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # started in the background: leave it so
+        return None
+    return signal.signal(signal.SIGINT, _raise_interrupted)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: one line, exit 130 at once (abandoned engine work dies with the process)."""
+    import os
+
+    print(f"{PROG}: error: interrupted", file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os._exit(130)
+
+
 def _fail(message: str, code: int = 2) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    from ..files import escape_control
+
+    print(f"{PROG}: error: {escape_control(message, keep_lines=False)}", file=sys.stderr)
     sys.exit(code)
 
 

@@ -24,7 +24,7 @@ from .options import (
     open_graph,
     progress_reporter,
 )
-from .output import write_output
+from .output import protected, write_output
 
 
 @app.command()
@@ -81,6 +81,18 @@ def query(
             help="Allow SPARQL Update; it changes the loaded graph (or --store), never your files.",
         ),
     ] = False,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service", help="Let a local query call remote endpoints (SERVICE) and LOAD from the web."
+        ),
+    ] = False,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw", help="csv: write cells as they are, without neutralising spreadsheet formulas."
+        ),
+    ] = False,
 ) -> None:
     """Run a named query, a .rq file or inline SPARQL (-e) and print the answer."""
     from ..catalogue import parse_assignments, resolve_query
@@ -99,8 +111,10 @@ def query(
         named = resolve_query(name)
         text, bindings = named.text, named.bindings(given)
     engine = open_engine(opts)
+    if hasattr(engine, "allow_service"):  # the local engine; a remote one answers SERVICE itself
+        engine.allow_service = allow_service
     result = engine.query(text, bindings, allow_update=update)
-    write_output(render_result(result, fmt), output, opts)
+    write_output(render_result(result, fmt, raw=raw), output, opts)
 
 
 @app.command()
@@ -211,7 +225,7 @@ def export(
     network = project(open_engine(opts), provenance=provenance)
     if fmt is ExportFormat.CSV:
         assert output is not None
-        for written in write_network(network, output, fmt.value):
+        for written in write_network(network, output, fmt.value, protect=protected(opts)):
             print(f"wrote {written}", file=sys.stderr)
     else:
         write_output(render_network(network, fmt.value), output, opts)

@@ -14,6 +14,7 @@ the root callback, which stores them in ``ctx.obj``) are merged in::
 from __future__ import annotations
 
 import inspect
+import math
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -42,6 +43,7 @@ __all__ = [
     "MaxBytesOpt",
     "NoBundledOpt",
     "ReportFormatOpt",
+    "SourceFormatOpt",
     "SourcesOpt",
     "StoreOpt",
     "TimeoutOpt",
@@ -50,6 +52,7 @@ __all__ = [
     "open_engine",
     "open_graph",
     "progress_reporter",
+    "read_stdin_source",
 ]
 
 Command = TypeVar("Command", bound=Callable[..., Any])
@@ -61,6 +64,14 @@ SourcesOpt = Annotated[
         "-s",
         help="An RDF file or folder (searched recursively) to add to the graph; repeatable. "
         "Formats by extension: .ttl .nt .nq .trig .jsonld .rdf .owl .xml",
+        show_default=False,
+    ),
+]
+SourceFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--source-format",
+        help="The format of a source read from stdin (-s -): ttl, nt, nq, trig, jsonld or rdf.",
         show_default=False,
     ),
 ]
@@ -109,7 +120,8 @@ TimeoutOpt = Annotated[
     float | None,
     typer.Option(
         "--timeout",
-        help="A deadline in seconds for each whole request to the endpoint, retries included (default 30).",
+        help="Seconds a query may run: on an endpoint, a deadline for each whole request, retries "
+        "included (default 30); on the local graph, no limit by default.",
         show_default=False,
     ),
 ]
@@ -128,6 +140,7 @@ ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="t
 # each shared option once: its parameter name, its declaration and its default
 _DECLARED: dict[str, tuple[Any, Any]] = {
     "source": (SourcesOpt, None),
+    "source_format": (SourceFormatOpt, None),
     "no_bundled": (NoBundledOpt, False),
     "store": (StoreOpt, None),
     "endpoint": (EndpointOpt, None),
@@ -139,7 +152,7 @@ _DECLARED: dict[str, tuple[Any, Any]] = {
 }
 SHARED_OPTIONS: Mapping[str, Any] = MappingProxyType({n: get_args(d)[1] for n, (d, _) in _DECLARED.items()})
 """Each shared option's Typer declaration, by parameter name."""
-SOURCES = ("source", "no_bundled")
+SOURCES = ("source", "source_format", "no_bundled")
 """The files that make the local graph."""
 LOCAL = (*SOURCES, "store")
 """The local graph: files, or an on-disk store."""
@@ -161,6 +174,7 @@ class GraphOptions:
     bundled: bool = True
     store: Path | None = None
     remote: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    source_format: str | None = None
 
     def merged(self, given: Mapping[str, Any]) -> GraphOptions:
         """These options with a command's own (by parameter name) added: its sources after these,
@@ -172,6 +186,7 @@ class GraphOptions:
             bundled=self.bundled and not given.get("no_bundled", False),
             store=given.get("store") or self.store,
             remote=MappingProxyType(remote),
+            source_format=given.get("source_format") or self.source_format,
         )
 
     def with_sources(self, extra: Sequence[Path] | None) -> GraphOptions:
@@ -230,7 +245,33 @@ def _options(ctx: typer.Context, names: Sequence[str], given: Mapping[str, Any])
 
         flags = ", ".join("--" + n.replace("_", "-") for n in foreign)
         raise EndpointError(f"{flags} given before `{ctx.info_name}`, which does not take it")
-    return before.merged(given)
+    opts = before.merged(given)
+    if ctx.parent is not None and any(str(s) == "-" for s in opts.sources):  # a command reads stdin
+        stdin = read_stdin_source(opts.source_format)
+        opts = replace(opts, sources=tuple(stdin if str(s) == "-" else s for s in opts.sources))
+    return opts
+
+
+def read_stdin_source(fmt: str | None) -> Path:
+    """Stdin copied to a temporary ``stdin.FMT`` file (removed at exit), so it loads like any source."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from ..errors import SourceError
+    from ..sources import FORMATS
+
+    known = ", ".join(sorted(f.lstrip(".") for f in FORMATS))
+    if fmt is None:
+        raise SourceError(f"-s - reads stdin, whose format cannot be guessed: give --source-format ({known})")
+    if f".{fmt.lower().lstrip('.')}" not in FORMATS:
+        raise SourceError(f"unknown --source-format {fmt!r}: choose one of {known}")
+    folder = Path(tempfile.mkdtemp(prefix="coprodkg-stdin-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / f"stdin.{fmt.lower().lstrip('.')}"
+    with path.open("wb") as out:
+        shutil.copyfileobj(sys.stdin.buffer, out)
+    return path
 
 
 def progress_reporter() -> Callable[[int, int, Path], None] | None:
@@ -250,22 +291,27 @@ def progress_reporter() -> Callable[[int, int, Path], None] | None:
 
 
 def open_graph(opts: GraphOptions) -> KnowledgeGraph:
-    """Load the embedded graph these options describe."""
+    """Load the embedded graph these options describe (with its --timeout, when given)."""
     from ..engine import load_graph
 
-    return load_graph(opts.sources, bundled=opts.bundled, store=opts.store, progress=progress_reporter())
+    kg = load_graph(opts.sources, bundled=opts.bundled, store=opts.store, progress=progress_reporter())
+    timeout = opts.remote.get("timeout")
+    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+        from ..errors import QueryError
+
+        raise QueryError(f"--timeout must be a positive number of seconds, not {timeout}")
+    kg.timeout = timeout
+    return kg
 
 
 def open_engine(opts: GraphOptions) -> Engine:
     """The engine these options describe: a remote endpoint with --endpoint, else the local graph."""
     from ..errors import EndpointError
 
-    if not opts.remote:
+    if set(opts.remote) <= {"timeout"}:
         return open_graph(opts)
     if "endpoint" not in opts.remote:
-        raise EndpointError(
-            "--graph, --update-endpoint, --gsp-endpoint, --timeout and --max-bytes need --endpoint URL"
-        )
+        raise EndpointError("--graph, --update-endpoint, --gsp-endpoint and --max-bytes need --endpoint URL")
     if opts.sources or opts.store:
         raise EndpointError("--endpoint queries the remote store: leave out --source and --store")
     from ..remote import RemoteGraph

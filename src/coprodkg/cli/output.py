@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from .options import GraphOptions
 
-__all__ = ["write_output"]
+__all__ = ["protected", "write_output"]
+
+
+def protected(opts: GraphOptions | None) -> list[Path]:
+    """What an output must never overwrite: the bundled ontology, every source, the store."""
+    from ..resources import ontology_dir
+
+    if opts is None:
+        return [ontology_dir()]
+    return [ontology_dir(), *opts.sources, *([opts.store] if opts.store is not None else [])]
 
 
 def write_output(text: str | bytes, output: Path | None, opts: GraphOptions | None = None) -> None:
-    """Write to ``output`` (never over a source file), or to stdout."""
-    from ..errors import OutputError
+    """Write to ``output`` (never over an input: see :func:`~coprodkg.files.write_file`), or to
+    stdout when it is None or ``-``."""
+    from ..files import is_stdout, write_file, write_stdout
 
-    if output is None:
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-            sys.stdout.flush()
-        else:
-            sys.stdout.write(text)
-        return
-    if opts is not None:
-        from ..sources import collect_sources
-
-        if output.exists() and output.resolve() in collect_sources(opts.sources):
-            raise OutputError(f"refusing to overwrite the source file {output}: choose another --output")
-    if output.is_dir():
-        raise OutputError(f"--output {output} is a folder: give a file name")
-    try:
-        if isinstance(text, bytes):
-            output.write_bytes(text)
-        else:
-            output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise OutputError(f"cannot write {output}: {error.strerror or error}") from None
+    if is_stdout(output):
+        write_stdout(text)
+    else:
+        assert output is not None
+        write_file(output, text, protect=protected(opts))
