@@ -217,8 +217,14 @@ def test_network_file_errors(network: nx.MultiDiGraph, tmp_path: Path) -> None:
         write_network(network, tmp_path / "net.dot", "dot")
     with pytest.raises(OutputError, match="is a folder"):
         write_network(network, tmp_path, "graphml")
-    with pytest.raises(OutputError, match="give an --output"):
+    with pytest.raises(OutputError, match="give an output path"):
         render_network(network, "csv")
+    with pytest.raises(OutputError, match="give a PREFIX, not stdout") as raised:
+        write_network(network, "-", "csv")
+    assert "-o" not in str(raised.value)  # the library names no CLI flag
+    with pytest.raises(OutputError, match=r"is a folder: give a file prefix") as raised:
+        write_network(network, tmp_path, "csv")
+    assert not str(raised.value).startswith("-o")
 
 
 def test_metrics_renderings(small: KnowledgeGraph) -> None:

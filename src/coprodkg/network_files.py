@@ -82,7 +82,7 @@ def render_network(graph: nx.MultiDiGraph, fmt: str) -> bytes:
     import networkx as nx
 
     if fmt not in ("graphml", "gexf"):
-        raise OutputError(f"{fmt} is written as files, not to stdout: give an --output")
+        raise OutputError(f"{fmt} is written as files, not to stdout: give an output path")
     out = io.BytesIO()
     if fmt == "graphml":
         nx.write_graphml(_flat(graph), out, encoding="utf-8")
@@ -120,9 +120,11 @@ def write_network(
         contents = [render_network(graph, fmt)]
     else:
         if is_stdout(path):
-            raise OutputError("--format csv writes two files: give -o PREFIX, not stdout")
+            raise OutputError(
+                "csv writes two files (PREFIX-nodes.csv, PREFIX-edges.csv): give a PREFIX, not stdout"
+            )
         if path.is_dir():
-            raise OutputError(f"-o {path} is a folder: give a file prefix such as {path / 'coprodkg'}")
+            raise OutputError(f"{path} is a folder: give a file prefix such as {path / 'coprodkg'}")
         stem = path.with_suffix("") if path.suffix == ".csv" else path
         files = [stem.with_name(stem.name + "-nodes.csv"), stem.with_name(stem.name + "-edges.csv")]
         contents = [_node_csv(graph).encode("utf-8"), _edge_csv(graph).encode("utf-8")]
