@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -43,6 +44,18 @@ def test_every_command_has_help_and_every_option_is_documented(command: str, cli
     for param in group.commands[command].params:  # type: ignore[attr-defined]
         if param.param_type_name == "option" and param.name != "help":
             assert getattr(param, "help", None), f"{command} --{param.name} has no help text"
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_every_option_a_command_accepts_is_listed_in_its_help(command: str | None, cli: Run) -> None:
+    help_text = cli(*([command] if command else []), "--help").stdout
+    group = typer.main.get_command(app)
+    click_command = group if command is None else group.commands[command]  # type: ignore[attr-defined]
+    for param in click_command.params:
+        if param.param_type_name == "option":
+            flag = max(param.opts, key=len)
+            listed = rf"(?m)^  (-\w, )?{re.escape(flag)}( |$)"  # at the head of its own entry
+            assert re.search(listed, help_text), (command, param.opts)
 
 
 def test_version(cli: Run) -> None:
