@@ -445,7 +445,8 @@ def _compact(
     for factor in COMPACT_SCALES if small else (BIG_SCALE,):
         placed = remove_overlaps(shape * fill * factor, extents, gap=gap, max_steps=400 if small else BIG_STEPS[len(shape) > ALL_PAIRS_LIMIT])
         w, h = (placed + extents[:, 2:]).max(axis=0) - (placed + extents[:, :2]).min(axis=0)
-        cost = max(float(w), float(h) * aspect)  # what sets the zoom that fits it on the screen
+        # what sets the zoom that fits it on the screen; a drawing with overlaps left loses
+        cost = max(float(w), float(h) * aspect) * (1 if count_overlaps(placed, extents) == 0 else 1e6)
         if best is None or cost < best[0]:
             best = (cost, placed)
     assert best is not None
@@ -491,6 +492,8 @@ def remove_overlaps(
 ) -> npt.NDArray[np.float64]:
     """Move boxes apart until none overlap (or ``max_steps`` passes): each overlapping pair is
     pushed apart along the axis of its smaller overlap, half each, so the drawing keeps its shape.
+    Every :data:`STUCK_STEPS` passes with overlaps left, the drawing grows by 5% about its centre,
+    which frees boxes crowded round a hub from pushes that cancel out.
 
     >>> import numpy as np
     >>> box = np.array([[-30.0, -10, 30, 10]] * 2)
@@ -505,7 +508,7 @@ def remove_overlaps(
     half = (extents[:, 2:] - extents[:, :2]) / 2 + gap / 2
     tie = np.linspace(-1.0, 1.0, n) * 1e-3  # a fixed nudge for boxes with the same centre
     every = np.triu_indices(n, 1) if n <= ALL_PAIRS_LIMIT else None
-    for _ in range(max_steps):
+    for step in range(max_steps):
         first, second = _overlapping(centre, half, every)
         if len(first) == 0:
             break
@@ -522,6 +525,9 @@ def remove_overlaps(
             moves[:, axis] += np.bincount(first, push[:, axis], minlength=n)
             moves[:, axis] -= np.bincount(second, push[:, axis], minlength=n)
         centre += moves * 0.9
+        if step % STUCK_STEPS == STUCK_STEPS - 1:  # still stuck (a crowded hub): give everyone room
+            middle = centre.mean(axis=0)
+            centre = middle + (centre - middle) * 1.05
     moved: npt.NDArray[np.float64] = centre - (extents[:, :2] + extents[:, 2:]) / 2
     return moved
 
@@ -537,6 +543,8 @@ def count_overlaps(pos: npt.NDArray[np.float64], extents: npt.NDArray[np.float64
     return len(_overlapping(centre, (extents[:, 2:] - extents[:, :2]) / 2 + gap / 2)[0])
 
 
+#: Overlap-removal passes after which a drawing that still has overlaps is spread out a little.
+STUCK_STEPS = 40
 #: Up to this many boxes every pair is tested for overlap; above it, only pairs found on a grid.
 ALL_PAIRS_LIMIT = 1500
 

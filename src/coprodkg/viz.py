@@ -520,6 +520,9 @@ def _vis_options(count: int) -> dict[str, Any]:
         },
         "nodes": {
             "borderWidth": 2,
+            "borderWidthSelected": 4,
+            # a selected or hovered label stays regular: bold text is wider than the layout's box
+            "chosen": {"label": False, "node": True},
             "font": {
                 "size": FONT_SIZE,
                 "face": "system-ui, sans-serif",
@@ -559,7 +562,14 @@ def _render(
     present = {s for m in meta for s in m["studies"]}
     studies = [s for s in studies if s["code"] in present]
     views = _views(graph, order, kinds, extents, studies)
-    default = f"study:{seed}" if focus is None and seed is not None and f"study:{seed}" in views else "concepts"
+    # a focus page draws the whole neighbourhood it was asked for; otherwise the concept view
+    # first, of the seed study when there is an evidence map
+    if focus is not None:
+        default = "all"
+    elif seed is not None and f"study:{seed}" in views:
+        default = f"study:{seed}"
+    else:
+        default = "concepts"
     start = views[default]
     shown = dict(zip(start["ids"], zip(start["x"], start["y"], strict=True), strict=True))
     for item in node_items:

@@ -20,7 +20,8 @@
   var network = new vis.Network(document.getElementById("mynetwork"), { nodes: nodes, edges: edges }, DATA.options);
   var $ = function (id) { return document.getElementById(id); };
   var initial = DATA.view.indexOf("study:") === 0 ? DATA.view.slice(6).replace("+all", "") : "";
-  var state = { kinds: {}, statuses: {}, theme: "", study: initial, provenance: false, focus: null, selected: null, q: "" };
+  var initialProvenance = DATA.view === "all" || DATA.view.slice(-4) === "+all";
+  var state = { kinds: {}, statuses: {}, theme: "", study: initial, provenance: initialProvenance, focus: null, selected: null, q: "" };
   var inView = {};
   var drawnView = null;
 
@@ -378,7 +379,7 @@
     if (state.focus !== null) { put("focus", META[state.focus].curie); }
     if (state.theme) { put("theme", state.theme); }
     if (state.study !== initial) { put("study", state.study || "all"); }
-    if (state.provenance) { put("prov", "1"); }
+    if (state.provenance !== initialProvenance) { put("prov", state.provenance ? "1" : "0"); }
     var off = Object.keys(state.kinds).filter(function (k) { return !state.kinds[k]; });
     if (off.length) { put("hide", off.join(",")); }
     var lines = Object.keys(state.statuses).filter(function (s) { return !state.statuses[s]; });
@@ -398,7 +399,7 @@
       state.study = found.study === "all" ? "" : found.study;
       if (!DATA.studies.some(function (s) { return s.code === state.study; })) { state.study = initial; }
     }
-    state.provenance = found.prov === "1";
+    state.provenance = found.prov === undefined ? initialProvenance : found.prov === "1";
     if (found.theme !== undefined && byCurie[found.theme] !== undefined) { state.theme = found.theme; }
     if (found.focus !== undefined && byCurie[found.focus] !== undefined) { state.focus = byCurie[found.focus]; }
     (found.hide || "").split(",").forEach(function (k) { if (k in state.kinds) { state.kinds[k] = false; } });
