@@ -398,7 +398,7 @@ def test_browser_url_reproduces_the_view(browser: Any, written: Path) -> None:
     first.page.uncheck("input[data-kinds=person]")
     first.page.uncheck("input[data-statuses=literature]")
     first.page.fill("#kg-search", "capacity")
-    first.page.evaluate("window.coprodkg.select(window.coprodkg.meta.findIndex(m => m.label === 'LACoR'))")
+    first.page.evaluate("window.coprodkg.select(window.coprodkg.meta.findIndex(m => m.alt.includes('LACoR')))")
     first.page.click("#kg-panel-focus")
     state = "window.coprodkg.visible().sort((a, b) => a - b).join()"
     seen = (first.page.evaluate(state), first.shown(), first.page.text_content("#kg-panel-title"))
@@ -463,7 +463,7 @@ def test_browser_hostile_labels_run_nothing(browser: Any, tmp_path: Path) -> Non
     )
     opened = Opened(browser, path)
     opened.page.fill("#kg-search", "<script>")
-    opened.page.locator("#kg-results button").first.click()
+    opened.page.locator("#kg-results [role=option]").first.click()
     opened.page.mouse.move(640, 400)
     opened.page.wait_for_timeout(300)
     assert opened.dialogs == [] and opened.errors == []
@@ -481,4 +481,51 @@ def test_browser_focus_shows_fewer_nodes(browser: Any, tmp_path: Path, bundled: 
     shown = opened.shown()
     assert 1 < shown["nodes"] < project(bundled).number_of_nodes()
     assert opened.page.is_visible("#kg-panel") and opened.errors == []
+    opened.page.close()
+
+
+# ---- with an evidence map ----------------------------------------------------------------------
+
+MAP = DATA / "explorer-map.ttl"
+
+
+@pytest.fixture(scope="module")
+def map_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_html(load_graph([MAP]), tmp_path_factory.mktemp("map") / "map.html")
+
+
+def test_shared_concepts_are_hubs_and_nodes_know_their_study() -> None:
+    text = render_html(load_graph([MAP]))
+    assert '"kind": "shared"' in text and '"label": "political context"' in text
+    assert '"label": "close match"' in text  # the alignment, drawn as a line
+
+
+@pytest.mark.browser
+def test_browser_study_filter_starts_at_the_seed_and_shows_each_study(browser: Any, map_page: Path) -> None:
+    opened = Opened(browser, map_page)
+
+    def drawn() -> set[str]:
+        found: list[str] = opened.page.evaluate(
+            "window.coprodkg.visible().map(i => window.coprodkg.meta[i].curie)"
+        )
+        return set(found)
+
+    options = opened.page.locator("#kg-study option").all_inner_texts()
+    assert options[0] == "all studies" and options[1].startswith("S1 (seed)") and options[2].startswith("E1")
+    seed = drawn()
+    assert {"cpkid:political-barriers", "cpkid:map-political-context", "cpkid:absorptive-capacity"} <= seed
+    assert not {"cpkid:e1-money-worries", "cpkid:map-resource-shortfalls"} & seed
+    assert measure(opened)["overlaps"] == []
+    opened.page.select_option("#kg-study", "E1")
+    assert drawn() == {
+        "cpkid:e1-money-worries",
+        "cpkid:e1-local-politics",
+        "cpkid:e1-champions",
+        "cpkid:map-resource-shortfalls",
+        "cpkid:map-political-context",
+    }
+    assert measure(opened)["overlaps"] == [] and "study=E1" in opened.page.url
+    opened.page.select_option("#kg-study", "")
+    assert seed | {"cpkid:e1-money-worries", "cpkid:map-resource-shortfalls"} <= drawn()
+    assert opened.errors == []
     opened.page.close()

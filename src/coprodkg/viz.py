@@ -370,7 +370,7 @@ def _views(
     order: Sequence[str],
     kinds: Sequence[str],
     extents: Any,
-    studies: Sequence[dict[str, str]],
+    studies: Sequence[dict[str, Any]],
 ) -> dict[str, dict[str, Any]]:
     """Each view the page can show, with its own layout: ``concepts`` (no people, organisations or
     sources), ``all`` (everything: the provenance toggle), and per map study ``study:CODE`` and
@@ -388,7 +388,16 @@ def _views(
             neighbours.setdefault(b, set()).add(a)
     for study in studies:
         code = study["code"]
-        own = {i for i in every if code in graph.nodes[order[i]].get("studies", ()) and kinds[i] != "shared"}
+        # the seed's view keeps what belongs to no map study (its literature, say): the graph it grew from
+        own = {
+            i
+            for i in every
+            if kinds[i] != "shared"
+            and (
+                code in graph.nodes[order[i]].get("studies", ())
+                or (study.get("seed") and not graph.nodes[order[i]].get("studies"))
+            )
+        }
         hubs = {j for i in own for j in neighbours.get(i, ()) if kinds[j] == "shared"}
         chosen = sorted(own | hubs)
         views[f"study:{code}+all"] = _place(chosen, edges, extents)
@@ -560,7 +569,7 @@ def _render(
     node_items, meta, extents = _node_items(graph, order, rank, themes)
     kinds = [m["kind"] for m in meta]
     present = {s for m in meta for s in m["studies"]}
-    studies = [s for s in studies if s["code"] in present]
+    studies = [dict(s, seed=s["code"] == seed) for s in studies if s["code"] in present]
     views = _views(graph, order, kinds, extents, studies)
     # a focus page draws the whole neighbourhood it was asked for; otherwise the concept view
     # first, of the seed study when there is an evidence map
@@ -610,7 +619,7 @@ def _render(
         "themes": [
             {"id": i, "label": meta[i]["label"], "notation": meta[i]["notation"]} for i in theme_ids
         ],
-        "studies": [dict(s, seed=s["code"] == seed) for s in studies],
+        "studies": studies,
         "views": views,
         "view": default,
         "focus": focus,
