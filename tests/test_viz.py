@@ -236,9 +236,14 @@ def test_browser_draws_the_concept_view_first_offline(opened: Opened, bundled: K
     graph = project(bundled)
     people = {n for n, d in graph.nodes(data=True) if d["kind"] == "actor" and "foaf:name" in d}
     concepts = {
-        n for n, d in graph.nodes(data=True) if d["kind"] not in {"organisation", "source"} and n not in people
+        n
+        for n, d in graph.nodes(data=True)
+        if d["kind"] not in {"organisation", "source"} and n not in people
     }
-    drawn = {opened.page.evaluate(f"window.coprodkg.meta[{i}].iri") for i in opened.page.evaluate("window.coprodkg.visible()")}
+    drawn = {
+        opened.page.evaluate(f"window.coprodkg.meta[{i}].iri")
+        for i in opened.page.evaluate("window.coprodkg.visible()")
+    }
     assert drawn == concepts and people and not drawn & people
     assert opened.page.evaluate("!!document.querySelector('#mynetwork canvas')")
     opened.page.check("#kg-provenance")
@@ -264,7 +269,10 @@ def test_browser_default_view_labels_do_not_overlap_and_are_legible(
 def test_browser_worked_example_focus_view_does_not_overlap(browser: Any, tmp_path: Path) -> None:
     example = Path(__file__).parents[1] / "docs" / "examples" / "my-study.ttl"
     path = write_html(
-        load_graph([example]), tmp_path / "focus.html", focus="<https://example.org/my-study/theme-1>", depth=2
+        load_graph([example]),
+        tmp_path / "focus.html",
+        focus="<https://example.org/my-study/theme-1>",
+        depth=2,
     )
     opened = Opened(browser, path)
     found = measure(opened)
@@ -398,7 +406,9 @@ def test_browser_url_reproduces_the_view(browser: Any, written: Path) -> None:
     first.page.uncheck("input[data-kinds=person]")
     first.page.uncheck("input[data-statuses=literature]")
     first.page.fill("#kg-search", "capacity")
-    first.page.evaluate("window.coprodkg.select(window.coprodkg.meta.findIndex(m => m.alt.includes('LACoR')))")
+    first.page.evaluate(
+        "window.coprodkg.select(window.coprodkg.meta.findIndex(m => m.alt.includes('LACoR')))"
+    )
     first.page.click("#kg-panel-focus")
     state = "window.coprodkg.visible().sort((a, b) => a - b).join()"
     seen = (first.page.evaluate(state), first.shown(), first.page.text_content("#kg-panel-title"))
@@ -418,7 +428,15 @@ def test_browser_controls_are_reachable_by_keyboard(opened: Opened) -> None:
     for _ in range(40):
         opened.page.keyboard.press("Tab")
         reached.add(opened.page.evaluate("document.activeElement.id || document.activeElement.value || ''"))
-    assert {"kg-fit", "kg-zoom-in", "kg-zoom-out", "kg-search", "kg-theme", "kg-provenance", "kg-reset"} <= reached
+    assert {
+        "kg-fit",
+        "kg-zoom-in",
+        "kg-zoom-out",
+        "kg-search",
+        "kg-theme",
+        "kg-provenance",
+        "kg-reset",
+    } <= reached
     assert {"theme", "article"} <= reached  # the legend's checkboxes
 
 

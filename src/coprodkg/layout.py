@@ -306,7 +306,7 @@ def _repulsion_between(
 #: ``system-ui, sans-serif`` with, measured with ``canvas.measureText``. Most other sans faces are
 #: narrower, so boxes estimated from it are wide enough elsewhere too.
 _WIDTHS = (
-    "00.636 10.636 20.636 30.636 40.636 50.636 60.636 70.636 80.636 90.636 !0.401 \"0.46 "
+    '00.636 10.636 20.636 30.636 40.636 50.636 60.636 70.636 80.636 90.636 !0.401 "0.46 '
     "#0.838 $0.636 %0.95 &0.78 '0.275 (0.39 )0.39 *0.5 +0.838 ,0.318 -0.361 .0.318 /0.337 "
     ":0.337 ;0.337 <0.838 =0.838 >0.838 ?0.531 @1. A0.684 B0.686 C0.699 D0.77 E0.632 F0.575 "
     "G0.775 H0.752 I0.295 J0.295 K0.656 L0.557 M0.863 N0.748 O0.787 P0.603 Q0.787 R0.695 "
@@ -391,7 +391,8 @@ def label_layout(
     count = int(labels.max()) + 1
     sizes = np.bincount(labels, minlength=count)
     members = sorted(
-        (np.flatnonzero(labels == c) for c in range(count) if sizes[c] > 1), key=lambda m: (-len(m), int(m[0]))
+        (np.flatnonzero(labels == c) for c in range(count) if sizes[c] > 1),
+        key=lambda m: (-len(m), int(m[0])),
     )
     alone = np.flatnonzero(sizes[labels] == 1)
     rng = np.random.default_rng(seed)
@@ -408,7 +409,9 @@ def label_layout(
         blocks.append((m, _compact(shape, extents[m], aspect, gap)))
     if len(alone):
         blocks.append((alone, _grid(extents[alone], aspect, gap)))
-    packed = _pack_boxes([(pos_b + extents[m][:, :2], pos_b + extents[m][:, 2:]) for m, pos_b in blocks], aspect, gap * 6)
+    packed = _pack_boxes(
+        [(pos_b + extents[m][:, :2], pos_b + extents[m][:, 2:]) for m, pos_b in blocks], aspect, gap * 6
+    )
     for (m, placed), shift in zip(blocks, packed, strict=True):
         pos[m] = placed + shift
     if n <= SQUEEZE_LIMIT:
@@ -443,7 +446,12 @@ def _compact(
     best: tuple[float, npt.NDArray[np.float64]] | None = None
     small = len(shape) <= COMPACT_TRIES_LIMIT
     for factor in COMPACT_SCALES if small else (BIG_SCALE,):
-        placed = remove_overlaps(shape * fill * factor, extents, gap=gap, max_steps=400 if small else BIG_STEPS[len(shape) > ALL_PAIRS_LIMIT])
+        placed = remove_overlaps(
+            shape * fill * factor,
+            extents,
+            gap=gap,
+            max_steps=400 if small else BIG_STEPS[len(shape) > ALL_PAIRS_LIMIT],
+        )
         w, h = (placed + extents[:, 2:]).max(axis=0) - (placed + extents[:, :2]).min(axis=0)
         # what sets the zoom that fits it on the screen; a drawing with overlaps left loses
         cost = max(float(w), float(h) * aspect) * (1 if count_overlaps(placed, extents) == 0 else 1e6)
@@ -609,7 +617,9 @@ def _pack_boxes(
         best: tuple[float, float, float, float, float] | None = None
         for x, y in corners:
             if len(placed) and bool(
-                ((placed[:, 0] < x + w) & (placed[:, 2] > x) & (placed[:, 1] < y + h) & (placed[:, 3] > y)).any()
+                (
+                    (placed[:, 0] < x + w) & (placed[:, 2] > x) & (placed[:, 1] < y + h) & (placed[:, 3] > y)
+                ).any()
             ):
                 continue
             right = max(float(placed[:, 2].max()) if len(placed) else 0.0, x + w)

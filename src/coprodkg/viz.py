@@ -402,7 +402,9 @@ def _views(
         chosen = sorted(own | hubs)
         views[f"study:{code}+all"] = _place(chosen, edges, extents)
         inner = [i for i in chosen if kinds[i] not in PROVENANCE_KINDS]
-        views[f"study:{code}"] = _place(inner, edges, extents) if len(inner) < len(chosen) else views[f"study:{code}+all"]
+        views[f"study:{code}"] = (
+            _place(inner, edges, extents) if len(inner) < len(chosen) else views[f"study:{code}+all"]
+        )
     return views
 
 
@@ -569,8 +571,8 @@ def _render(
     node_items, meta, extents = _node_items(graph, order, rank, themes)
     kinds = [m["kind"] for m in meta]
     present = {s for m in meta for s in m["studies"]}
-    studies = [dict(s, seed=s["code"] == seed) for s in studies if s["code"] in present]
-    views = _views(graph, order, kinds, extents, studies)
+    drawn: list[dict[str, Any]] = [{**s, "seed": s["code"] == seed} for s in studies if s["code"] in present]
+    views = _views(graph, order, kinds, extents, drawn)
     # a focus page draws the whole neighbourhood it was asked for; otherwise the concept view
     # first, of the seed study when there is an evidence map
     if focus is not None:
@@ -593,7 +595,10 @@ def _render(
         lines[edge["status"]] = lines.get(edge["status"], 0) + 1
     theme_ids = sorted(
         (i for i, m in enumerate(meta) if m["kind"] == "theme"),
-        key=lambda i: (_number_key(meta[i]["notation"]) if meta[i]["notation"] else ("~", 0, ""), meta[i]["label"]),
+        key=lambda i: (
+            _number_key(meta[i]["notation"]) if meta[i]["notation"] else ("~", 0, ""),
+            meta[i]["label"],
+        ),
     )
     data = {
         "nodes": node_items,
@@ -616,10 +621,8 @@ def _render(
             for s, (c, d) in [*STATUSES.items(), ("", _NO_STATUS)]
             if lines.get(s)
         ],
-        "themes": [
-            {"id": i, "label": meta[i]["label"], "notation": meta[i]["notation"]} for i in theme_ids
-        ],
-        "studies": studies,
+        "themes": [{"id": i, "label": meta[i]["label"], "notation": meta[i]["notation"]} for i in theme_ids],
+        "studies": drawn,
         "views": views,
         "view": default,
         "focus": focus,
