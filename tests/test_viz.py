@@ -58,7 +58,7 @@ def test_labels_and_definitions_are_data_not_markup() -> None:
 def test_focus_keeps_a_neighbourhood(bundled: KnowledgeGraph, page: str) -> None:
     whole = page.count('"curie":')
     near = render_html(bundled, focus="cpkid:theme-4", depth=1).count('"curie":')
-    assert 1 < near < whole == project(bundled).number_of_nodes()
+    assert 1 < near < whole and whole >= project(bundled).number_of_nodes()
 
 
 def test_focus_on_a_projection_by_label() -> None:
@@ -235,19 +235,18 @@ def measure(opened: Opened) -> dict[str, Any]:
 def test_browser_draws_the_concept_view_first_offline(opened: Opened, bundled: KnowledgeGraph) -> None:
     graph = project(bundled)
     people = {n for n, d in graph.nodes(data=True) if d["kind"] == "actor" and "foaf:name" in d}
-    concepts = {
-        n
-        for n, d in graph.nodes(data=True)
-        if d["kind"] not in {"organisation", "source"} and n not in people
-    }
-    drawn = {
-        opened.page.evaluate(f"window.coprodkg.meta[{i}].iri")
-        for i in opened.page.evaluate("window.coprodkg.visible()")
-    }
-    assert drawn == concepts and people and not drawn & people
+    drawn = set(opened.page.evaluate("window.coprodkg.visible().map(i => window.coprodkg.meta[i].iri)"))
+    kinds = {graph.nodes[n]["kind"] for n in drawn if n in graph}
+    assert people and not drawn & people and not kinds & {"organisation", "source"}
+    themes = {n for n, d in graph.nodes(data=True) if d["kind"] == "theme"}
+    assert themes <= drawn and len(drawn) > 50
     assert opened.page.evaluate("!!document.querySelector('#mynetwork canvas')")
     opened.page.check("#kg-provenance")
-    assert opened.shown() == {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+    if opened.page.is_visible("#kg-study"):
+        opened.page.select_option("#kg-study", "")
+    total = opened.page.evaluate("[window.coprodkg.meta.length, window.coprodkg.edges.length]")
+    assert opened.shown() == {"nodes": total[0], "edges": total[1]}
+    assert total[0] >= graph.number_of_nodes() and total[1] >= graph.number_of_edges()
     assert opened.errors == [] and opened.requests == []
 
 
@@ -308,12 +307,13 @@ def test_browser_search_by_keyboard_selects_centres_and_opens_the_panel(opened: 
     opened.page.keyboard.press("ArrowDown")
     assert options.nth(1).get_attribute("aria-selected") == "true"
     opened.page.keyboard.press("Enter")
-    opened.page.wait_for_timeout(500)  # the centring animation
     assert opened.page.evaluate("window.coprodkg.network.getSelectedNodes()") == [second]
     assert opened.page.get_attribute("#kg-panel", "data-node") == str(second)
-    node = opened.page.evaluate(f"window.coprodkg.network.getPositions([{second}])[{second}]")
-    centre = opened.page.evaluate("window.coprodkg.network.getViewPosition()")
-    assert abs(node["x"] - centre["x"]) < 2 and abs(node["y"] - centre["y"]) < 2
+    centred = (
+        f"(() => {{ const n = window.coprodkg.network, p = n.getPositions([{second}])[{second}], "
+        "v = n.getViewPosition(); return Math.abs(p.x - v.x) < 2 && Math.abs(p.y - v.y) < 2; })()"
+    )
+    opened.page.wait_for_function(centred, timeout=5_000)  # after the centring animation
 
 
 @pytest.mark.browser
@@ -338,9 +338,11 @@ def test_browser_legend_counts_the_lines_of_each_status(opened: Opened, bundled:
         "{ c[e.status] = (c[e.status] || 0) + 1; }); return c; })()"
     )
     assert {k: v for k, v in legend().items() if v} == drawn
-    opened.page.check("#kg-provenance")
+    opened.page.click("#kg-reset")  # everything: all studies, provenance drawn
     every = Counter(d["status"] for *_, d in project(bundled).edges(data=True))
-    assert legend() == dict(every) and every["interpretation"] == 6
+    on_page = Counter(opened.page.evaluate("window.coprodkg.edges.get().map(e => e.status)"))
+    assert legend() == dict(on_page) and on_page["interpretation"] >= every["interpretation"] >= 6
+    assert all(on_page[s] >= n for s, n in every.items())  # the projection's lines, and the map's alignments
 
 
 def test_the_five_statuses_are_drawn_differently() -> None:
@@ -372,7 +374,7 @@ def test_browser_theme_filter_shows_one_theme_numbered_and_refits(opened: Opened
 
 @pytest.mark.browser
 def test_browser_filters_hide_and_restore(opened: Opened) -> None:
-    opened.page.check("#kg-provenance")
+    opened.page.click("#kg-reset")
     whole = opened.shown()
     opened.page.uncheck("input[data-kinds=actor]")
     fewer = opened.shown()
@@ -387,15 +389,16 @@ def test_browser_filters_hide_and_restore(opened: Opened) -> None:
 
 @pytest.mark.browser
 def test_browser_fit_and_zoom_buttons(opened: Opened) -> None:
-    fitted = opened.page.evaluate("window.coprodkg.network.getScale()")
+    scale = "window.coprodkg.network.getScale()"
+    fitted = opened.page.evaluate(scale)
     opened.page.click("#kg-zoom-in")
-    opened.page.wait_for_timeout(300)
-    assert opened.page.evaluate("window.coprodkg.network.getScale()") == pytest.approx(fitted * 1.3, rel=0.01)
+    opened.page.wait_for_function(f"Math.abs({scale} - {fitted * 1.3}) < {fitted * 0.01}", timeout=5_000)
     opened.page.click("#kg-zoom-out")
+    opened.page.wait_for_function(f"Math.abs({scale} - {fitted}) < {fitted * 0.01}", timeout=5_000)
     opened.page.click("#kg-zoom-out")
-    opened.page.wait_for_timeout(300)
+    opened.page.wait_for_function(f"{scale} < {fitted * 0.8}", timeout=5_000)
     opened.page.click("#kg-fit")
-    assert opened.page.evaluate("window.coprodkg.network.getScale()") == pytest.approx(fitted, rel=0.01)
+    assert opened.page.evaluate(scale) == pytest.approx(fitted, rel=0.01)
 
 
 @pytest.mark.browser
@@ -514,7 +517,7 @@ def map_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_shared_concepts_are_hubs_and_nodes_know_their_study() -> None:
     text = render_html(load_graph([MAP]))
-    assert '"kind": "shared"' in text and '"label": "political context"' in text
+    assert '"kind": "shared"' in text and '"label": "test political context"' in text
     assert '"label": "close match"' in text  # the alignment, drawn as a line
 
 
@@ -529,21 +532,22 @@ def test_browser_study_filter_starts_at_the_seed_and_shows_each_study(browser: A
         return set(found)
 
     options = opened.page.locator("#kg-study option").all_inner_texts()
-    assert options[0] == "all studies" and options[1].startswith("S1 (seed)") and options[2].startswith("E1")
+    assert options[0] == "all studies" and options[1].startswith("S1 (seed)")
+    assert any(o.startswith("X1 ") for o in options)
     seed = drawn()
-    assert {"cpkid:political-barriers", "cpkid:map-political-context", "cpkid:absorptive-capacity"} <= seed
-    assert not {"cpkid:e1-money-worries", "cpkid:map-resource-shortfalls"} & seed
+    assert {"cpkid:political-barriers", "cpkid:test-map-politics", "cpkid:absorptive-capacity"} <= seed
+    assert not {"cpkid:x1-money-worries", "cpkid:test-map-money"} & seed
     assert measure(opened)["overlaps"] == []
-    opened.page.select_option("#kg-study", "E1")
+    opened.page.select_option("#kg-study", "X1")
     assert drawn() == {
-        "cpkid:e1-money-worries",
-        "cpkid:e1-local-politics",
-        "cpkid:e1-champions",
-        "cpkid:map-resource-shortfalls",
-        "cpkid:map-political-context",
+        "cpkid:x1-money-worries",
+        "cpkid:x1-local-politics",
+        "cpkid:x1-champions",
+        "cpkid:test-map-money",
+        "cpkid:test-map-politics",
     }
-    assert measure(opened)["overlaps"] == [] and "study=E1" in opened.page.url
+    assert measure(opened)["overlaps"] == [] and "study=X1" in opened.page.url
     opened.page.select_option("#kg-study", "")
-    assert seed | {"cpkid:e1-money-worries", "cpkid:map-resource-shortfalls"} <= drawn()
+    assert seed | {"cpkid:x1-money-worries", "cpkid:test-map-money"} <= drawn()
     assert opened.errors == []
     opened.page.close()

@@ -420,12 +420,12 @@ def _tooltip(*parts: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _sizes(ranks: Sequence[float], smallest: float = 6.0, largest: float = 20.0) -> list[float]:
+def _sizes(ranks: Sequence[float], smallest: float = 5.0, largest: float = 15.0) -> list[float]:
     """Node sizes from PageRank, scaled here: vis-network's own ``value`` scaling costs the
     browser about as much as drawing (it rescans every node as each one is added).
 
     >>> _sizes([0.1, 0.2, 0.3])
-    [6.0, 13.0, 20.0]
+    [5.0, 10.0, 15.0]
     """
     low, high = min(ranks, default=0.0), max(ranks, default=0.0)
     span = high - low
