@@ -102,7 +102,7 @@ def pyvis_page(n: int | str, turtle: Path | None, folder: Path, physics: bool) -
     from pyvis.network import Network
 
     from coprodkg import load_graph, project
-    from coprodkg.layout import force_layout
+    from coprodkg.layout import label_layout, text_width
 
     graph = project(load_graph() if turtle is None else load_graph([turtle], bundled=False))
     order = list(graph)
@@ -113,7 +113,8 @@ def pyvis_page(n: int | str, turtle: Path | None, folder: Path, physics: bool) -
             net.add_node(index[node], label=graph.nodes[node]["label"])
     else:
         edges = sorted({(index[u], index[v]) for u, v in graph.edges() if u != v})
-        positions = force_layout(len(order), edges) * 40.0
+        boxes = [[-w / 2, -10.0, w / 2, 24.0] for w in (text_width(graph.nodes[n]["label"]) for n in order)]
+        positions = label_layout(edges, __import__("numpy").array(boxes))
         for node in order:
             x, y = positions[index[node]]
             net.add_node(index[node], label=graph.nodes[node]["label"], x=float(x), y=float(y))

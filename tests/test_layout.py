@@ -7,7 +7,6 @@ import pytest
 
 from coprodkg.layout import (
     count_overlaps,
-    force_layout,
     label_layout,
     remove_overlaps,
     text_width,
@@ -86,8 +85,3 @@ def test_components_are_packed_without_overlap() -> None:
     pos = label_layout(edges, extents)
     assert count_overlaps(pos, extents) == 0
     assert np.allclose((pos + extents[:, :2]).min(axis=0), -(pos + extents[:, 2:]).max(axis=0))  # centred
-
-
-def test_force_layout_still_places_every_node() -> None:
-    positions = force_layout(5, [(0, 1), (1, 2)])
-    assert positions.shape == (5, 2) and np.isfinite(positions).all()

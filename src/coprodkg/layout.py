@@ -9,9 +9,16 @@ quarter of a second.
 It is seeded, so the same graph always gets the same picture. 5,000 nodes take well under a
 second here, where ``networkx.spring_layout`` takes about a minute.
 
->>> positions = force_layout(4, [(0, 1), (1, 2), (2, 3)])
->>> positions.shape
-(4, 2)
+:func:`label_layout` is what the explorer calls: it counts each node's drawn box (shape and label,
+measured with :func:`text_width`), scales each component's force layout to its boxes, removes the
+overlaps left (:func:`remove_overlaps`), puts unrelated nodes in a grid and packs the components to
+the shape of a screen.
+
+>>> import numpy as np
+>>> boxes = np.array([[-40.0, -8, 40, 22]] * 4)  # each node's drawn box: shape and label
+>>> positions = label_layout([(0, 1), (1, 2), (2, 3)], boxes)
+>>> positions.shape, count_overlaps(positions, boxes)
+((4, 2), 0)
 """
 
 from __future__ import annotations
@@ -23,7 +30,18 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["EXACT_LIMIT", "GRID_LIMIT", "KAMADA_KAWAI_RANGE", "components", "force_layout", "pagerank"]
+__all__ = [
+    "EXACT_LIMIT",
+    "GRID_LIMIT",
+    "KAMADA_KAWAI_RANGE",
+    "components",
+    "count_overlaps",
+    "label_layout",
+    "pagerank",
+    "remove_overlaps",
+    "text_width",
+    "wrap_label",
+]
 
 #: Up to this many nodes in a component every pair repels; above it, only pairs within the cut-off.
 EXACT_LIMIT = 400
@@ -34,39 +52,6 @@ GRID_LIMIT = 2000
 #: lengths, by stress majorization), which shows the global shape of small graphs far better than
 #: a random start.
 KAMADA_KAWAI_RANGE = (13, 300)
-
-
-def force_layout(n: int, edges: Sequence[tuple[int, int]], *, seed: int = 1) -> npt.NDArray[np.float64]:
-    """Positions (an ``n`` × 2 array, ideal edge length about 1) for nodes ``0..n-1`` and ``edges``.
-
-    Each connected component is laid out on its own, then the components are packed in rows,
-    biggest first, so small islands sit beside the main graph instead of drifting away.
-    """
-    import numpy as np
-
-    pos = np.zeros((n, 2))
-    if n == 0:
-        return pos
-    ends = np.array(edges, dtype=np.int64).reshape(-1, 2)
-    labels = components(n, ends)
-    count = int(labels.max()) + 1
-    members = sorted((np.flatnonzero(labels == c) for c in range(count)), key=lambda m: (-len(m), int(m[0])))
-    rng = np.random.default_rng(seed)
-    local = {int(node): i for m in members for i, node in enumerate(m)}
-    by_component: list[list[tuple[int, int]]] = [[] for _ in range(count)]
-    for a, b in ends:
-        by_component[labels[a]].append((local[int(a)], local[int(b)]))
-    boxes = []
-    for m in members:
-        sub = _landscape(
-            _component(len(m), np.array(by_component[labels[m[0]]], dtype=np.int64).reshape(-1, 2), rng)
-        )
-        sub -= sub.min(axis=0)
-        boxes.append(sub)
-    for m, placed in zip(members, _pack(boxes), strict=True):
-        pos[m] = placed
-    centred: npt.NDArray[np.float64] = pos - (pos.max(axis=0) + pos.min(axis=0)) / 2
-    return centred
 
 
 def components(n: int, ends: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -169,21 +154,6 @@ def _landscape(pos: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     _, vectors = np.linalg.eigh(np.cov(centred.T))
     turned: npt.NDArray[np.float64] = centred @ vectors[:, ::-1]
     return turned
-
-
-def _pack(boxes: list[npt.NDArray[np.float64]], gap: float = 1.5) -> list[npt.NDArray[np.float64]]:
-    """Shelf packing: rows as wide as the biggest component (or the square root of the total area)."""
-    import numpy as np
-
-    sizes = [b.max(axis=0) for b in boxes]
-    width = max(float(sizes[0][0]), float(np.sqrt(sum((s[0] + gap) * (s[1] + gap) for s in sizes))))
-    placed, x, y, row = [], 0.0, 0.0, 0.0
-    for box, (w, h) in zip(boxes, sizes, strict=True):
-        if x > 0 and x + w > width:
-            x, y, row = 0.0, y + row + gap, 0.0
-        placed.append(box + np.array([x, y]))
-        x, row = x + w + gap, max(row, float(h))
-    return placed
 
 
 def _component(n: int, ends: npt.NDArray[np.int64], rng: np.random.Generator) -> npt.NDArray[np.float64]:
@@ -377,7 +347,7 @@ def label_layout(
 
     ``extents`` is an ``n`` × 4 array of each box's left, top, right and bottom edge relative to its
     node's position (left and top negative). Each connected component gets a force layout
-    (:func:`force_layout`'s) scaled to the boxes, then an overlap-removal pass that pushes
+    (Fruchterman-Reingold, from a stress layout when small) scaled to the boxes, then an overlap-removal pass that pushes
     overlapping boxes apart along the axis where they overlap least; nodes with no relation are
     packed as a grid of equal cells; the blocks are packed in rows, biggest first, into a
     rectangle of about ``aspect`` (width / height), like a screen.
