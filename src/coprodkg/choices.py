@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["ExportFormat", "MetricsFormat", "OutputFormat", "RankBy", "ReportFormat", "ResultKind"]
+__all__ = ["ExportFormat", "MapFormat", "MetricsFormat", "OutputFormat", "RankBy", "ReportFormat", "ResultKind"]
 
 
 class ResultKind(StrEnum):
@@ -67,3 +67,11 @@ class ReportFormat(StrEnum):
 
     TEXT = "text"
     JSON = "json"
+
+
+class MapFormat(StrEnum):
+    """What ``coprodkg map`` writes: the offline page, or the matrix as text."""
+
+    HTML = "html"
+    CSV = "csv"
+    MD = "md"
