@@ -143,7 +143,8 @@ def test_q05_funder(bundled: KnowledgeGraph) -> None:
         bundled,
         """SELECT ?funder (GROUP_CONCAT(DISTINCT ?code; separator=", ") AS ?sources) WHERE {
              ?claim a cpk:Claim ; rdf:predicate cpk:fundedBy ; rdf:object ?org ; prov:wasDerivedFrom ?src .
-             ?org skos:prefLabel ?funder . ?src skos:notation ?code }
+             ?org skos:prefLabel ?funder . ?src skos:notation ?code
+             FILTER NOT EXISTS { ?claim prov:wasDerivedFrom/cpk:mapStudy ?other . FILTER(?other != cpkid:S1) } }
            GROUP BY ?funder ORDER BY ?funder""",
     )
     assert {r["funder"] for r in rows} == {"The Health Foundation"}
