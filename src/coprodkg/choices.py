@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["ExportFormat", "MapFormat", "MetricsFormat", "OutputFormat", "RankBy", "ReportFormat", "ResultKind"]
+__all__ = [
+    "ExportFormat",
+    "MapFormat",
+    "MetricsFormat",
+    "OutputFormat",
+    "RankBy",
+    "ReportFormat",
+    "ResultKind",
+]
 
 
 class ResultKind(StrEnum):

@@ -653,12 +653,16 @@ def evidence_map(
     strengths: Annotated[
         str | None,
         typer.Option(
-            "--strengths", help="Comma-separated match strengths to show: same,close,loose.", show_default=False
+            "--strengths",
+            help="Comma-separated match strengths to show: same,close,loose.",
+            show_default=False,
         ),
     ] = None,
     independent_only: Annotated[
         bool,
-        typer.Option("--independent-only", help="Leave out the studies that are not independent of the seed."),
+        typer.Option(
+            "--independent-only", help="Leave out the studies that are not independent of the seed."
+        ),
     ] = False,
     without_disputed: Annotated[
         bool,
@@ -667,7 +671,8 @@ def evidence_map(
     pairs: Annotated[
         bool,
         typer.Option(
-            "--pairs", help="csv: write the barriers × facilitators/mechanisms reported in the same study instead."
+            "--pairs",
+            help="csv: write the barriers × facilitators/mechanisms reported in the same study instead.",
         ),
     ] = False,
     summary: Annotated[
@@ -677,7 +682,9 @@ def evidence_map(
     map_iri: Annotated[
         str, typer.Option("--map", help="The evidence map to draw, as a CURIE or <IRI>.")
     ] = "cpkid:evidence-map",
-    title: Annotated[str, typer.Option("--title", help="html: the page's heading.")] = "coprodkg evidence map",
+    title: Annotated[
+        str, typer.Option("--title", help="html: the page's heading.")
+    ] = "coprodkg evidence map",
     source: SourcesOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,

@@ -278,7 +278,9 @@ def _codes(text: str) -> tuple[str, ...]:
 def _claims(engine: Engine, binding: dict[str, Node]) -> dict[str, tuple[Claim, ...]]:
     found: dict[str, list[Claim]] = {}
     for r in _run(engine, "map-claims", binding):
-        claim = Claim(r["statement"], r["status"], r["section"], r["anchor"], r["rationale"], _codes(r["sources"]))
+        claim = Claim(
+            r["statement"], r["status"], r["section"], r["anchor"], r["rationale"], _codes(r["sources"])
+        )
         found.setdefault(r["own"], []).append(claim)
     return {k: tuple(v) for k, v in found.items()}
 
@@ -352,4 +354,3 @@ def render_summary(emap: EvidenceMap, engine: Engine) -> str:
         f"{r['studies']} studies, {r['claims']} claims, {r['alignments'] or 0} alignments "
         f"({r['disputed'] or 0} disputed), {r['sharedConcepts'] or 0} shared concepts\n"
     )
-

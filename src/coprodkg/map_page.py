@@ -66,7 +66,9 @@ def render_map_html(emap: EvidenceMap, *, title: str = DEFAULT_TITLE) -> str:
     from jinja2 import Environment, PackageLoader
     from markupsafe import Markup
 
-    env = Environment(loader=PackageLoader("coprodkg", "mapview"), autoescape=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=PackageLoader("coprodkg", "mapview"), autoescape=True, keep_trailing_newline=True
+    )
     own = files("coprodkg").joinpath("mapview")
     page = env.get_template("map.html").render(
         title=title,
