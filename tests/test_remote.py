@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import BNode, Graph, Literal
@@ -173,6 +174,28 @@ def test_named_query_answers_as_locally(store: Store, named: NamedQuery, bundled
     assert normal_rows(named.text, remote.vars, remote.rows) == normal_rows(
         named.text, local.vars, local.rows
     )
+
+
+_CODE_LISTS = {"sources", "studies"}
+
+
+@pytest.mark.parametrize("named", QUERIES, ids=[q.name for q in QUERIES])
+def test_source_lists_come_out_in_one_sorted_order(
+    store: Store, named: NamedQuery, bundled: KnowledgeGraph
+) -> None:
+    """A cell's list of source codes is the same text, sorted, on every engine (issue 13)."""
+    concat = set(_CONCAT.findall(named.text))
+    local = bundled.query(named.text, named.bindings({}))
+    remote = RemoteGraph(store.query, graph=GRAPH).query(named.text, named.bindings({}))
+
+    def lists(result: Any, only: set[str]) -> list[tuple[str, ...]]:
+        picked = [i for i, n in enumerate(result.vars) if n in only]
+        return sorted(tuple(str(row[i] or "") for i in picked) for row in result.rows)
+
+    assert lists(remote, concat) == lists(local, concat)
+    for value in (v for row in lists(local, concat & _CODE_LISTS) for v in row):
+        parts = value.split(", ")
+        assert parts == sorted(parts), value
 
 
 def test_cli_query_table_is_identical(store: Store, cli: CLI) -> None:
