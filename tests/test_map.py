@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,10 @@ from coprodkg.map_page import render_map_html
 from coprodkg.resources import ontology_dir
 
 from .conftest import DATA, Outcome, assert_user_error
-from .test_viz import ARGS, EXTERNAL
+from .test_viz import (
+    EXTERNAL,
+    browser,  # noqa: F401  (registers the explorer's real Chromium fixture here)
+)
 
 FIXTURE = DATA / "map" / "fixture.ttl"
 DISPUTE = DATA / "map-extra" / "dispute.ttl"
@@ -238,29 +241,14 @@ def test_cli_refuses_to_overwrite_a_source_or_write_to_a_folder(
     assert_user_error(cli("map", *GRAPH, "-o", tmp_path), "is a folder")
 
 
-# ---- in a real browser -------------------------------------------------------------------------
+# ---- in a real browser --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright; a missing browser fails the tests, it does not skip them."""
-    import os
-
-    from playwright.sync_api import sync_playwright
-
-    executable = os.environ.get("COPRODKG_CHROMIUM", "/usr/bin/chromium")
-    assert Path(executable).exists(), f"{executable} is missing: `make test` installs Debian's chromium"
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=executable, headless=True, args=ARGS)
-        yield launched
-        launched.close()
-
-
-def open_page(browser: Any, path: Path) -> tuple[Any, list[str], list[str], list[str]]:
+def _open(chromium: Any, path: Path) -> tuple[Any, list[str], list[str], list[str]]:
     errors: list[str] = []
     requests: list[str] = []
     dialogs: list[str] = []
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
 
     def route(r: Any) -> None:
         if r.request.url.startswith("file:"):
@@ -272,21 +260,36 @@ def open_page(browser: Any, path: Path) -> tuple[Any, list[str], list[str], list
     page.route("**/*", route)
     page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dialog(d: Any) -> None:
+        dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", dialog)
     page.goto(path.resolve().as_uri(), wait_until="load")
     page.wait_for_selector("body[data-drawn]", timeout=20_000)
     return page, errors, requests, dialogs
 
 
+Opener = Callable[[Path], tuple[Any, list[str], list[str], list[str]]]
+
+
+@pytest.fixture
+def open_page(request: pytest.FixtureRequest) -> Opener:
+    """Open a page offline in the shared Chromium: the page, its errors, requests and dialogs."""
+    chromium = request.getfixturevalue("browser")
+    return lambda path: _open(chromium, path)
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("graph", ["fixture", "bundled"])
 def test_browser_one_row_per_shared_concept_and_a_click_shows_a_source(
-    browser: Any, tmp_path: Path, fixture: KnowledgeGraph, bundled: KnowledgeGraph, graph: str
+    open_page: Opener, tmp_path: Path, fixture: KnowledgeGraph, bundled: KnowledgeGraph, graph: str
 ) -> None:
     emap = build_map(fixture if graph == "fixture" else bundled)
     path = tmp_path / "map.html"
     path.write_text(render_map_html(emap), encoding="utf-8")
-    page, errors, requests, _ = open_page(browser, path)
+    page, errors, requests, _ = open_page(path)
     assert page.locator("#em-map tr.em-row").count() == len(emap.rows) > 0
     page.locator("#em-map td.em-cell button").first.click()
     assert page.is_visible("#em-panel")
@@ -297,10 +300,10 @@ def test_browser_one_row_per_shared_concept_and_a_click_shows_a_source(
 
 
 @pytest.mark.browser
-def test_browser_filters_hide_and_restore(browser: Any, tmp_path: Path, fixture: KnowledgeGraph) -> None:
+def test_browser_filters_hide_and_restore(open_page: Opener, tmp_path: Path, fixture: KnowledgeGraph) -> None:
     path = tmp_path / "map.html"
     path.write_text(render_map_html(build_map(fixture)), encoding="utf-8")
-    page, errors, _, _ = open_page(browser, path)
+    page, errors, _, _ = open_page(path)
     count = "document.querySelectorAll('#em-map tr.em-row').length"
     assert page.evaluate(count) == 4
     page.uncheck("input[data-kinds=barrier]")
@@ -315,11 +318,11 @@ def test_browser_filters_hide_and_restore(browser: Any, tmp_path: Path, fixture:
 
 
 @pytest.mark.browser
-def test_browser_hostile_labels_run_nothing(browser: Any, tmp_path: Path) -> None:
+def test_browser_hostile_labels_run_nothing(open_page: Opener, tmp_path: Path) -> None:
     kg = load_graph([SCHEMA, FIXTURE, HOSTILE], bundled=False)
     path = tmp_path / "hostile.html"
     path.write_text(render_map_html(build_map(kg), title="<img src=x onerror=alert(8)>"), encoding="utf-8")
-    page, errors, _, dialogs = open_page(browser, path)
+    page, errors, _, dialogs = open_page(path)
     page.locator("td.em-cell button", has_text="</script>").click()
     assert page.text_content("h1") == "<img src=x onerror=alert(8)>"
     shown = page.inner_text("#em-panel")
