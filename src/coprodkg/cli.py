@@ -8,7 +8,9 @@ imported inside the commands, so ``coprodkg --help`` stays fast.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +26,9 @@ from .options import (
     GraphIriOpt,
     GraphOptions,
     GspEndpointOpt,
+    MaxBytesOpt,
     NoBundledOpt,
+    SourceFormatOpt,
     SourcesOpt,
     StoreOpt,
     TimeoutOpt,
@@ -33,6 +37,7 @@ from .options import (
     open_engine,
     open_graph,
     progress_reporter,
+    protected,
     write_output,
 )
 
@@ -56,10 +61,13 @@ class _OneLineErrors(TyperGroup):
         # rdflib logs a traceback (as a warning) for every ill-typed literal it meets: a bad value
         # in the data is not a crash, and must not print "Traceback" in the middle of an answer
         logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+        previous = _catch_ctrl_c()
         try:
             code = super().main(args=args, prog_name=prog_name, standalone_mode=False, **kw)
         except CoprodkgError as error:
             _fail(str(error))
+        except _Interrupted:
+            _interrupted()
         except typer.Abort:
             _fail("aborted", 1)
         except OSError as error:
@@ -73,13 +81,45 @@ class _OneLineErrors(TyperGroup):
             ctx = getattr(error, "ctx", None)
             hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
             _fail(message + hint, error.exit_code)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
 
 
+class _Interrupted(BaseException):
+    """Ctrl-C. Typer turns a KeyboardInterrupt into a silent exit 130; this passes through it, and
+    through the library's clean-up (a half-built store is discarded), to one line."""
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise _Interrupted
+
+
+def _catch_ctrl_c() -> Any:
+    """Route Ctrl-C to :class:`_Interrupted`; the previous handler, or None off the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # started in the background: leave it so
+        return None
+    return signal.signal(signal.SIGINT, _raise_interrupted)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: one line, exit 130 at once (abandoned engine work dies with the process)."""
+    import os
+
+    print(f"{PROG}: error: interrupted", file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os._exit(130)
+
+
 def _fail(message: str, code: int = 2) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    from .files import escape_control
+
+    print(f"{PROG}: error: {escape_control(message, keep_lines=False)}", file=sys.stderr)
     sys.exit(code)
 
 
@@ -106,6 +146,7 @@ def _version(value: bool) -> None:
 def _root(
     ctx: typer.Context,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     version: Annotated[
@@ -113,7 +154,7 @@ def _root(
     ] = False,
 ) -> None:
     """Options given before the command apply to it too."""
-    ctx.obj = GraphOptions(list(source or []), not no_bundled, store)
+    ctx.obj = GraphOptions(list(source or []), not no_bundled, store, source_format=source_format)
 
 
 # ---- commands --------------------------------------------------------------------------------
@@ -123,6 +164,7 @@ def _root(
 def info(
     ctx: typer.Context,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
@@ -130,6 +172,7 @@ def info(
     gsp_endpoint: GspEndpointOpt = None,
     graph: GraphIriOpt = None,
     timeout: TimeoutOpt = None,
+    max_bytes: MaxBytesOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
 ) -> None:
     """Summarise the graph: triples, instances per class, the files loaded, the prefixes."""
@@ -179,7 +222,20 @@ def query(
             help="Allow SPARQL Update; it changes the loaded graph (or --store), never your files.",
         ),
     ] = False,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service", help="Let a local query call remote endpoints (SERVICE) and LOAD from the web."
+        ),
+    ] = False,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw", help="csv: write cells as they are, without neutralising spreadsheet formulas."
+        ),
+    ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
@@ -187,6 +243,7 @@ def query(
     gsp_endpoint: GspEndpointOpt = None,
     graph: GraphIriOpt = None,
     timeout: TimeoutOpt = None,
+    max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Run a named query, a .rq file or inline SPARQL (-e) and print the answer."""
     from .catalogue import parse_assignments, resolve_query
@@ -206,8 +263,10 @@ def query(
         text, bindings = named.text, named.bindings(given)
     opts = graph_options(ctx, source, no_bundled, store)
     engine = open_engine(opts)
+    if hasattr(engine, "allow_service"):  # the local engine; a remote one answers SERVICE itself
+        engine.allow_service = allow_service
     result = engine.query(text, bindings, allow_update=update)
-    write_output(render_result(result, fmt), output, opts)
+    write_output(render_result(result, fmt, raw=raw), output, opts)
 
 
 @app.command()
@@ -225,6 +284,7 @@ def queries(
 def validate(
     ctx: typer.Context,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
@@ -253,6 +313,7 @@ def show(
     ctx: typer.Context,
     term: Annotated[str, typer.Argument(help="A CURIE (cpkid:theme-4), an <IRI> or a label (any case).")],
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
@@ -260,6 +321,7 @@ def show(
     gsp_endpoint: GspEndpointOpt = None,
     graph: GraphIriOpt = None,
     timeout: TimeoutOpt = None,
+    max_bytes: MaxBytesOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
 ) -> None:
     """Show everything about one resource: types, labels, definition, relations both ways, and the
@@ -278,6 +340,7 @@ def search(
     text: Annotated[str, typer.Argument(help="Words to find in labels, alternative labels and definitions.")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 20,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
@@ -285,6 +348,7 @@ def search(
     gsp_endpoint: GspEndpointOpt = None,
     graph: GraphIriOpt = None,
     timeout: TimeoutOpt = None,
+    max_bytes: MaxBytesOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
 ) -> None:
     """Find resources by label, alternative label or definition (ignoring case and accents), best first."""
@@ -317,6 +381,7 @@ def export(
         typer.Option("--provenance", help="graphml, gexf, csv: add the derived-from edges to the sources."),
     ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -338,7 +403,7 @@ def export(
     network = project(open_engine(opts), provenance=provenance)
     if fmt is ExportFormat.CSV:
         assert output is not None
-        for written in write_network(network, output, fmt.value):
+        for written in write_network(network, output, fmt.value, protect=protected(opts)):
             print(f"wrote {written}", file=sys.stderr)
     else:
         write_output(render_network(network, fmt.value), output, opts)
@@ -357,6 +422,7 @@ def load(
         bool, typer.Option("--replace", help="Empty the store first instead of adding to it.")
     ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
 ) -> None:
     """Fill an on-disk store with the bundled graph and your files, so later commands parse nothing."""
@@ -398,6 +464,7 @@ def analyse(
         bool, typer.Option("--provenance", help="Count the derived-from edges to the sources too.")
     ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -422,6 +489,7 @@ def path(
     ] = False,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -450,6 +518,7 @@ def neighbours(
     depth: Annotated[int, typer.Option("--depth", "-d", min=1, help="How many hops out to go.")] = 1,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -479,14 +548,16 @@ def push(
     update_endpoint: UpdateEndpointOpt = None,
     gsp_endpoint: GspEndpointOpt = None,
     timeout: TimeoutOpt = None,
+    max_bytes: MaxBytesOpt = None,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
     """Upload the loaded graph (bundled and --source files, or --store) into a named graph of a remote
     store, by the Graph Store Protocol (--gsp-endpoint) or else SPARQL Update; report the server's count."""
     from .errors import EndpointError
-    from .remote import DEFAULT_TIMEOUT, push_graph
+    from .remote import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, push_graph
 
     if endpoint is None or graph is None:
         raise EndpointError("push needs --endpoint URL (to count) and --graph IRI (the target graph)")
@@ -499,6 +570,7 @@ def push(
         gsp_endpoint=gsp_endpoint,
         replace=replace,
         timeout=timeout or DEFAULT_TIMEOUT,
+        max_bytes=max_bytes or DEFAULT_MAX_BYTES,
     )
     print(
         f"sent {report.sent} triples to <{report.graph}> by {report.method}; "
@@ -520,14 +592,21 @@ def pull(
     ] = None,
     gsp_endpoint: GspEndpointOpt = None,
     timeout: TimeoutOpt = None,
+    max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Fetch a named graph from a remote store (GSP GET with --gsp-endpoint, else CONSTRUCT) as Turtle."""
     from .errors import EndpointError
-    from .remote import DEFAULT_TIMEOUT, pull_graph
+    from .remote import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, pull_graph
 
     if graph is None or (endpoint is None and gsp_endpoint is None):
         raise EndpointError("pull needs --graph IRI and --endpoint URL (or --gsp-endpoint URL)")
-    pulled = pull_graph(endpoint, graph=graph, gsp_endpoint=gsp_endpoint, timeout=timeout or DEFAULT_TIMEOUT)
+    pulled = pull_graph(
+        endpoint,
+        graph=graph,
+        gsp_endpoint=gsp_endpoint,
+        timeout=timeout or DEFAULT_TIMEOUT,
+        max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+    )
     write_output(pulled.serialize(format="turtle"), output)
     print(f"{len(pulled)} triples from <{graph}>", file=sys.stderr)
 
@@ -545,7 +624,17 @@ def serve(
         bool,
         typer.Option("--writable", help="Accept SPARQL Update and GSP writes (to a temporary copy only)."),
     ] = False,
+    timeout_s: Annotated[
+        int, typer.Option("--timeout-s", min=1, help="Stop any query that runs longer than this, in seconds.")
+    ] = 30,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service", help="Let queries call other servers (SERVICE) and updates LOAD URLs."
+        ),
+    ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -553,10 +642,13 @@ def serve(
     from .serve import start_server, wait_server
 
     kg = open_graph(graph_options(ctx, source, no_bundled, store))
-    server = start_server(kg, host=host, port=port, writable=writable)
+    server = start_server(
+        kg, host=host, port=port, writable=writable, timeout_s=timeout_s, allow_service=allow_service
+    )
     del kg
     mode = "read-write" if writable else "read-only"
-    lines = [f"serving the graph ({mode}) at {server.base}", f"  SPARQL query:  {server.query_url}"]
+    lines = [f"serving the graph ({mode}) at {server.base}", f"  query UI:      {server.base}/"]
+    lines += [f"  SPARQL query:  {server.query_url}"]
     lines += [f"  SPARQL update: {server.update_url}"] if writable else []
     lines += [f"  Graph Store:   {server.store_url}", "press Ctrl-C to stop"]
     raise typer.Exit(wait_server(server, lambda: print("\n".join(lines), file=sys.stderr, flush=True)))
@@ -597,6 +689,7 @@ def viz(
         bool, typer.Option("--open", help="Open the page in the web browser when written.")
     ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
@@ -604,6 +697,7 @@ def viz(
     gsp_endpoint: GspEndpointOpt = None,
     graph: GraphIriOpt = None,
     timeout: TimeoutOpt = None,
+    max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Write the interactive explorer: one offline HTML file with search, filters, a legend and a side panel."""
     from .errors import OutputError
