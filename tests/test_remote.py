@@ -219,6 +219,21 @@ def test_cli_query_table_is_identical(store: Store, cli: CLI) -> None:
     assert remote.stdout == local.stdout
 
 
+def test_the_map_is_the_same_over_the_endpoint(store: Store, cli: CLI, tmp_path: Path) -> None:
+    """`coprodkg map` reads the remote store with the same named queries: the same matrix, cell for cell."""
+    for args in (["-f", "csv"], ["-f", "csv", "--pairs"], ["-f", "md", "--independent-only"], ["--summary"]):
+        local = cli("map", *args)
+        remote = cli("map", *args, "--endpoint", store.query, "--graph", GRAPH)
+        assert remote.code == 0, remote.stderr
+        assert remote.stdout == local.stdout, args
+    page = tmp_path / "map.html"
+    assert cli("map", "-o", page, "--endpoint", store.query, "--graph", GRAPH).code == 0
+    assert (
+        page.read_text(encoding="utf-8").count('"curie": "cpkid:map-')
+        == len(cli("map", "-f", "csv").stdout.splitlines()) - 1
+    )
+
+
 def test_the_explorer_draws_the_remote_graph(store: Store, cli: CLI, tmp_path: Path) -> None:
     def drawn(*args: str) -> tuple[int, int]:
         out = tmp_path / "explorer.html"
