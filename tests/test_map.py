@@ -221,7 +221,8 @@ def test_cli_reads_a_store(cli: Callable[..., Outcome], tmp_path: Path) -> None:
         (["--strengths", "strong"], "unknown strength strong"),
         (["--map", "cpkid:nothing"], "is not an evidence map"),
         (["-f", "pdf"], "'pdf' is not one of"),
-        (["--timeout", "3"], "need --endpoint"),
+        (["--graph", "https://example.org/g"], "need --endpoint URL"),
+        (["--endpoint", "http://127.0.0.1:9/sparql"], "leave out --source and --store"),
     ],
 )
 def test_cli_user_errors(cli: Callable[..., Outcome], tmp_path: Path, args: list[Any], fragment: str) -> None:
