@@ -1,7 +1,11 @@
-"""Write docs/img/explorer.png and docs/img/map.png: the bundled graph's explorer and evidence map
-in headless Chromium.
+"""Write the README's screenshots of the explorer and the evidence map (docs/img/*.png) in headless Chromium.
 
-.venv/bin/python bench/screenshot.py [--chromium /usr/bin/chromium] [--only explorer|map]
+Each entry of :data:`SHOTS` is one picture: the sources drawn (the bundled graph plus any extra
+files), the options given to ``write_html``, the window size, and a URL fragment (the page's own
+shareable state: ``#study=E1``, ``#theme=cpkid:theme-4``, ``#sel=...``) that sets the view. To add
+a picture, add an entry.
+
+    .venv/bin/python bench/screenshot.py [--only explorer] [--chromium /usr/bin/chromium]
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,47 +27,63 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
-def explorer(page: Any, folder: Path) -> None:
-    """The explorer with the first theme selected."""
-    path = write_html(load_graph(), folder / "explorer.html")
-    page.goto(path.resolve().as_uri(), wait_until="load")
-    page.wait_for_selector("body[data-drawn]", timeout=20_000)
-    page.evaluate("window.coprodkg.select(window.coprodkg.meta.findIndex(m => m.kind === 'theme'))")
+@dataclass(frozen=True)
+class Shot:
+    """One screenshot: what to draw and how to show it."""
+
+    output: str  # under docs/img/
+    sources: tuple[str, ...] = ()  # extra files, relative to the repository, drawn with the bundled graph
+    options: dict[str, Any] = field(default_factory=dict)  # for write_html (focus, depth, kinds, title)
+    viewport: tuple[int, int] = (1400, 900)
+    fragment: str = ""  # the page state, as a shared link would carry it
+    evidence_map: bool = False  # draw `coprodkg map`'s page instead of the explorer
+    click: str = ""  # a selector to click once the page is drawn
 
 
-def evidence_map(page: Any, folder: Path) -> None:
-    """The evidence map with the seed's cell of its first row open."""
-    path = folder / "map.html"
-    path.write_text(render_map_html(build_map(load_graph())), encoding="utf-8")
-    page.goto(path.resolve().as_uri(), wait_until="load")
-    page.wait_for_selector("body[data-drawn]", timeout=20_000)
-    page.locator("#em-map tr.em-row td.em-cell button").first.click()
+SHOTS: dict[str, Shot] = {
+    # the default page of `make demo`, as a new user first sees it
+    "explorer": Shot("explorer.png"),
+    # the evidence map, the seed's cell of the first row open on its claims
+    "map": Shot(
+        "map.png", viewport=(1400, 860), evidence_map=True, click="#em-map tr.em-row td.em-cell button"
+    ),
+}
 
 
-SHOTS = {"explorer": explorer, "map": evidence_map}
+def take(browser: Any, shot: Shot, folder: Path) -> Path:
+    graph = load_graph([ROOT / s for s in shot.sources])
+    if shot.evidence_map:
+        page_path = folder / "map.html"
+        page_path.write_text(render_map_html(build_map(graph), **shot.options), encoding="utf-8")
+    else:
+        page_path = write_html(graph, folder / "explorer.html", **shot.options)
+    page = browser.new_page(viewport={"width": shot.viewport[0], "height": shot.viewport[1]})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page.goto(
+        page_path.resolve().as_uri() + (f"#{shot.fragment}" if shot.fragment else ""), wait_until="load"
+    )
+    page.wait_for_selector("body[data-drawn]", timeout=60_000)
+    if shot.click:
+        page.locator(shot.click).first.click()
+    page.wait_for_timeout(600)
+    target = ROOT / "docs" / "img" / shot.output
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target))
+    page.close()
+    return target
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chromium", default=os.environ.get("COPRODKG_CHROMIUM", "/usr/bin/chromium"))
-    parser.add_argument("--only", choices=sorted(SHOTS), help="write only this screenshot")
+    parser.add_argument("--only", choices=sorted(SHOTS), action="append", help="take only this one")
     options = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=options.chromium, headless=True, args=ARGS)
-        for name, shoot in SHOTS.items():
-            if options.only not in (None, name):
-                continue
-            page = browser.new_page(viewport={"width": 1400, "height": 860})
-            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
-            shoot(page, Path(tmp))
-            page.wait_for_timeout(600)
-            output = ROOT / "docs" / "img" / f"{name}.png"
-            output.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(output))
-            page.close()
-            print(f"wrote {output.relative_to(ROOT)}")
+        for name in options.only or list(SHOTS):
+            print(f"wrote {take(browser, SHOTS[name], Path(tmp)).relative_to(ROOT)}")
         browser.close()
 
 
