@@ -3,14 +3,16 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO_HTML ?= coprodkg-explorer.html
+DEMO_MAP  ?= coprodkg-map.html
 
 .PHONY: demo test check lint typecheck pytest system-deps bench clean
 
-## make demo: set up a virtualenv, then describe the bundled graph, answer a named query, write the explorer
+## make demo: set up a virtualenv, then describe the bundled graph, answer a named query, write the explorer and the evidence map
 demo: $(VENV)/.stamp-base
 	$(BIN)/coprodkg info
 	$(BIN)/coprodkg query themes
 	$(BIN)/coprodkg viz -o $(DEMO_HTML)
+	$(BIN)/coprodkg map -o $(DEMO_MAP)
 
 ## make test: install what the tests need (Debian packages, Python packages), then run every check
 test: system-deps $(VENV)/.stamp-test check
@@ -43,4 +45,4 @@ bench: $(VENV)/.stamp-test
 	$(BIN)/python bench/bench_engine.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache $(DEMO_HTML)
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache $(DEMO_HTML) $(DEMO_MAP)

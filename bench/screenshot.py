@@ -1,4 +1,4 @@
-"""Write the README's screenshots of the explorer (docs/img/*.png) in headless Chromium.
+"""Write the README's screenshots of the explorer and the evidence map (docs/img/*.png) in headless Chromium.
 
 Each entry of :data:`SHOTS` is one picture: the sources drawn (the bundled graph plus any extra
 files), the options given to ``write_html``, the window size, and a URL fragment (the page's own
@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from coprodkg import load_graph
+from coprodkg.evidence_map import build_map
+from coprodkg.map_page import render_map_html
 from coprodkg.viz import write_html
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,23 +36,35 @@ class Shot:
     options: dict[str, Any] = field(default_factory=dict)  # for write_html (focus, depth, kinds, title)
     viewport: tuple[int, int] = (1400, 900)
     fragment: str = ""  # the page state, as a shared link would carry it
+    evidence_map: bool = False  # draw `coprodkg map`'s page instead of the explorer
+    click: str = ""  # a selector to click once the page is drawn
 
 
 SHOTS: dict[str, Shot] = {
     # the default page of `make demo`, as a new user first sees it
     "explorer": Shot("explorer.png"),
+    # the evidence map, the seed's cell of the first row open on its claims
+    "map": Shot(
+        "map.png", viewport=(1400, 860), evidence_map=True, click="#em-map tr.em-row td.em-cell button"
+    ),
 }
 
 
 def take(browser: Any, shot: Shot, folder: Path) -> Path:
     graph = load_graph([ROOT / s for s in shot.sources])
-    page_path = write_html(graph, folder / "explorer.html", **shot.options)
+    if shot.evidence_map:
+        page_path = folder / "map.html"
+        page_path.write_text(render_map_html(build_map(graph), **shot.options), encoding="utf-8")
+    else:
+        page_path = write_html(graph, folder / "explorer.html", **shot.options)
     page = browser.new_page(viewport={"width": shot.viewport[0], "height": shot.viewport[1]})
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
     page.goto(
         page_path.resolve().as_uri() + (f"#{shot.fragment}" if shot.fragment else ""), wait_until="load"
     )
     page.wait_for_selector("body[data-drawn]", timeout=60_000)
+    if shot.click:
+        page.locator(shot.click).first.click()
     page.wait_for_timeout(600)
     target = ROOT / "docs" / "img" / shot.output
     target.parent.mkdir(parents=True, exist_ok=True)

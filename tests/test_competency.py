@@ -143,7 +143,8 @@ def test_q05_funder(bundled: KnowledgeGraph) -> None:
         bundled,
         """SELECT ?funder (GROUP_CONCAT(DISTINCT ?code; separator=", ") AS ?sources) WHERE {
              ?claim a cpk:Claim ; rdf:predicate cpk:fundedBy ; rdf:object ?org ; prov:wasDerivedFrom ?src .
-             ?org skos:prefLabel ?funder . ?src skos:notation ?code }
+             ?org skos:prefLabel ?funder . ?src skos:notation ?code
+             FILTER NOT EXISTS { ?claim prov:wasDerivedFrom/cpk:mapStudy ?other . FILTER(?other != cpkid:S1) } }
            GROUP BY ?funder ORDER BY ?funder""",
     )
     assert {r["funder"] for r in rows} == {"The Health Foundation"}
@@ -494,3 +495,149 @@ def test_every_status_value_is_used(bundled: KnowledgeGraph) -> None:
 @pytest.mark.parametrize("name", [q.name for q in list_queries()])
 def test_every_named_query_answers_with_its_defaults(bundled: KnowledgeGraph, name: str) -> None:
     assert run(bundled, name), f"{name} returned no rows"
+
+
+# --- M1-M10: the evidence map (studies.md) -------------------------------------------------------
+
+STUDY_CODES = ["S1", *(f"E{n}" for n in range(1, 11))]
+
+
+def studies_by_code(kg: KnowledgeGraph) -> dict[str, Row]:
+    return {r["code"] or "": r for r in run(kg, "studies")}
+
+
+def test_m01_studies_with_year_setting_design_and_sample(bundled: KnowledgeGraph) -> None:
+    rows = run(bundled, "studies")
+    assert rows[0]["code"] == "S1" and rows[0]["role"] == "seed" and rows[0]["year"] == "2021"
+    assert sorted(r["code"] or "" for r in rows) == sorted(STUDY_CODES)
+    years = [r["year"] or "" for r in rows[1:]]
+    assert years == sorted(years)
+    studies = studies_by_code(bundled)
+    e6 = studies["E6"]
+    assert (e6["year"], e6["sampleSize"]) == ("2022", "14")
+    assert "one urban unitary authority in the south of England" in (e6["setting"] or "")
+    assert "interviews" in (e6["design"] or "")
+    e1 = studies["E1"]
+    assert e1["year"] == "2017" and "scoping review" in (e1["design"] or "")
+    assert "23 papers from 21 studies" in (e1["sample"] or "")
+    for code in STUDY_CODES:
+        assert studies[code]["setting"] and studies[code]["design"], code
+
+
+def test_m02_concepts_named_by_at_least_five_studies(bundled: KnowledgeGraph) -> None:
+    rows = {r["label"]: r for r in run(bundled, "recurring", minStudies="5")}
+    expected = {
+        "map-political-context": "S1, E1, E2, E3, E4, E5, E6",
+        "map-resource-shortfalls": "S1, E2, E6, E7, E8, E9",
+        "map-council-academic-relationships": "S1, E6, E7, E8, E9, E10",
+        "map-embedded-researchers": "S1, E4, E5, E6, E9, E10",
+        "map-skills-and-capacity-building": "S1, E5, E6, E7, E8, E9",
+    }
+    found = {(r["concept"] or "").removeprefix(CPKID): r for r in rows.values()}
+    for concept, studies in expected.items():
+        assert concept in found, concept
+        assert set(codes([found[concept]], "studies")) == {s.strip() for s in studies.split(",")}, concept
+        assert found[concept]["studyCount"] == str(len(studies.split(",")))
+    assert all(int(r["studyCount"] or 0) >= 5 for r in rows.values())
+
+
+def test_m02_independent_studies_only_leaves_out_e4(bundled: KnowledgeGraph) -> None:
+    rows = run(bundled, "recurring", minStudies="1", independentOnly="true")
+    assert rows and all("E4" not in codes([r], "studies") for r in rows)
+    political = next(r for r in rows if r["concept"] == CPKID + "map-political-context")
+    assert codes([political], "studies") == {"S1", "E1", "E2", "E3", "E5", "E6"}
+
+
+def test_m03_alignments_with_the_seeds_political_barriers(bundled: KnowledgeGraph) -> None:
+    rows = [r for r in run(bundled, "aligned", concept="cpkid:political-barriers") if r["code"] != "S1"]
+    strengths = {r["code"]: r["strength"] for r in rows}
+    assert strengths == {
+        "E5": "same",
+        "E1": "close",
+        "E2": "close",
+        "E3": "close",
+        "E4": "close",
+        "E6": "close",
+    }
+    assert {r["status"] for r in rows} == {"interpretation"}
+    assert all(r["rationale"] for r in rows)
+    assert all(r["code"] in codes([r]) for r in rows)
+
+
+def test_m04_embedded_researchers_and_their_role(bundled: KnowledgeGraph) -> None:
+    rows = [r for r in run(bundled, "aligned", concept="cpkid:map-embedded-researchers") if r["code"] != "S1"]
+    roles: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        roles[r["code"] or ""].add(r["role"] or "")
+    assert set(roles) == {"E4", "E5", "E6", "E9", "E10"}
+    assert "studied" in roles["E4"] and "studied" in roles["E9"]
+    assert "data collector" in roles["E5"]
+    assert "recommended" in roles["E6"]
+    assert "the authors" in roles["E10"]
+
+
+def test_m05_the_study_that_is_not_independent(bundled: KnowledgeGraph) -> None:
+    (row,) = run(bundled, "independence")
+    assert (row["code"], row["otherCode"], row["status"]) == ("E4", "S1", "interpretation")
+    rationale = row["rationale"] or ""
+    for name in ("Cheetham", "van der Graaf", "Fuse", "LACoR partner"):
+        assert name in rationale, name
+    assert {"E4", "S1"} <= codes([row])
+
+
+def test_m06_studies_read_only_in_part(bundled: KnowledgeGraph) -> None:
+    rows = {r["code"]: r for r in run(bundled, "readability")}
+    assert set(rows) == set(STUDY_CODES)
+    assert {c for c, r in rows.items() if r["extent"] == "partial"} == {"E1", "E5", "E7", "E10"}
+    assert {c for c, r in rows.items() if r["caveat"]} >= {"E2"}
+    assert "conclusions" in (rows["E2"]["caveat"] or "")
+    for code in ("E1", "E5"):
+        assert "results" in (rows[code]["textStops"] or ""), code
+    assert "Tables 2, 3 and 4" in (rows["E7"]["textRead"] or "")
+    assert "markers" in (rows["E10"]["textStops"] or "")
+
+
+def test_m07_what_mcgee_et_al_recommended(bundled: KnowledgeGraph) -> None:
+    rows = run(bundled, "study-concepts", study="cpkid:E6")
+    recommended = sorted(r["label"] or "" for r in rows if r["role"] == "recommended")
+    assert recommended == [
+        "embedded researchers recommended for the council",
+        "open data and evidence repository",
+        "strategic research posts in the public health team",
+    ]
+    assert {r["code"] for r in rows} == {"E6"}
+    claims = run(bundled, "study-claims", study="cpkid:E6")
+    assert claims and all("E6" in codes([c]) or "E6-P" in codes([c]) for c in claims)
+
+
+def test_m08_what_only_one_study_names(bundled: KnowledgeGraph) -> None:
+    rows = run(bundled, "thin")
+    named = {(r["code"], r["label"]) for r in rows}
+    assert ("E3", "empiricism (a discourse of decision-making)") in named
+    assert ("E3", "holism (a discourse of decision-making)") in named
+    assert any(code == "E10" and "markers of change" in (label or "") for code, label in named)
+    aligned_elsewhere = {
+        r["ownLabel"] for r in run(bundled, "aligned", concept="cpkid:map-political-context")
+    }
+    assert not aligned_elsewhere & {label for _, label in named}
+
+
+def test_m09_where_each_study_was_set(bundled: KnowledgeGraph) -> None:
+    studies = studies_by_code(bundled)
+    assert "Norfolk County Council" in (studies["E7"]["places"] or "")
+    assert "Bradford" in (studies["E8"]["places"] or "")
+    assert "north of England" in (studies["E5"]["setting"] or "")
+    assert "north east England" in (studies["E4"]["setting"] or "") and "Fuse" in (
+        studies["E4"]["setting"] or ""
+    )
+
+
+def test_m10_a_barrier_and_what_the_same_studies_report(bundled: KnowledgeGraph) -> None:
+    rows = run(bundled, "barrier-across", barrier="cpkid:map-resource-shortfalls")
+    by_study: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        by_study[r["code"] or ""].add((r["reported"] or "").removeprefix(CPKID))
+    assert set(by_study) == {"S1", "E2", "E6", "E7", "E8", "E9"}
+    assert {"e7-university-partnerships", "e7-training-models", "e7-knowledge-hub"} <= by_study["E7"]
+    assert {"e9-local-appetite-for-evidence", "e9-research-skills"} <= by_study["E9"]
+    assert {r["kind"] for r in rows} <= {"facilitator", "mechanism"}

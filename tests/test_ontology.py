@@ -1,4 +1,5 @@
-"""Every bundled Turtle file parses with three independent parsers: Oxigraph, rdflib and rapper."""
+"""Every bundled Turtle file, the documented examples and the map fixtures parse with three
+independent parsers: Oxigraph, rdflib and rapper."""
 
 from __future__ import annotations
 
@@ -13,13 +14,21 @@ from rdflib import Graph
 
 from coprodkg.resources import ontology_dir
 
-TURTLE = sorted(ontology_dir().rglob("*.ttl"))
-IDS = [p.relative_to(ontology_dir()).as_posix() for p in TURTLE]
+ROOT = Path(__file__).parents[1]
+BUNDLED = sorted(ontology_dir().rglob("*.ttl"))
+EXAMPLES = sorted(
+    [*(ROOT / "docs" / "examples").glob("*.ttl"), *(ROOT / "tests" / "data").glob("map*/*.ttl")]
+)
+TURTLE = [*BUNDLED, *EXAMPLES]
+IDS = [p.relative_to(ontology_dir()).as_posix() for p in BUNDLED] + [
+    p.relative_to(ROOT).as_posix() for p in EXAMPLES
+]
 
 
 def test_there_is_a_schema_shapes_and_content() -> None:
     assert {"schema.ttl", "shapes.ttl"} <= set(IDS)
-    assert len(TURTLE) >= 5
+    assert len(BUNDLED) >= 5
+    assert {"docs/examples/my-study.ttl", "tests/data/map/fixture.ttl"} <= set(IDS)
 
 
 @pytest.mark.parametrize("path", TURTLE, ids=IDS)

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import BNode, Graph, Literal
@@ -189,11 +190,48 @@ def test_named_query_answers_as_locally(store: Store, named: NamedQuery, bundled
     )
 
 
+_CODE_LISTS = {"sources", "studies"}
+
+
+@pytest.mark.parametrize("named", QUERIES, ids=[q.name for q in QUERIES])
+def test_source_lists_come_out_in_one_sorted_order(
+    store: Store, named: NamedQuery, bundled: KnowledgeGraph
+) -> None:
+    """A cell's list of source codes is the same text, sorted, on every engine (issue 13)."""
+    concat = set(_CONCAT.findall(named.text))
+    local = bundled.query(named.text, named.bindings({}))
+    remote = RemoteGraph(store.query, graph=GRAPH).query(named.text, named.bindings({}))
+
+    def lists(result: Any, only: set[str]) -> list[tuple[str, ...]]:
+        picked = [i for i, n in enumerate(result.vars) if n in only]
+        return sorted(tuple(str(row[i] or "") for i in picked) for row in result.rows)
+
+    assert lists(remote, concat) == lists(local, concat)
+    for value in (v for row in lists(local, concat & _CODE_LISTS) for v in row):
+        parts = value.split(", ")
+        assert parts == sorted(parts), value
+
+
 def test_cli_query_table_is_identical(store: Store, cli: CLI) -> None:
     local = cli("query", "themes")
     remote = cli("query", "themes", "--endpoint", store.query, "--graph", GRAPH)
     assert remote.code == 0, remote.stderr
     assert remote.stdout == local.stdout
+
+
+def test_the_map_is_the_same_over_the_endpoint(store: Store, cli: CLI, tmp_path: Path) -> None:
+    """`coprodkg map` reads the remote store with the same named queries: the same matrix, cell for cell."""
+    for args in (["-f", "csv"], ["-f", "csv", "--pairs"], ["-f", "md", "--independent-only"], ["--summary"]):
+        local = cli("map", *args)
+        remote = cli("map", *args, "--endpoint", store.query, "--graph", GRAPH)
+        assert remote.code == 0, remote.stderr
+        assert remote.stdout == local.stdout, args
+    page = tmp_path / "map.html"
+    assert cli("map", "-o", page, "--endpoint", store.query, "--graph", GRAPH).code == 0
+    assert (
+        page.read_text(encoding="utf-8").count('"curie": "cpkid:map-')
+        == len(cli("map", "-f", "csv").stdout.splitlines()) - 1
+    )
 
 
 def test_the_explorer_draws_the_remote_graph(store: Store, cli: CLI, tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ __all__ = [
     "display_explorer",
     "open_in_browser",
     "render_html",
+    "script_safe",
     "write_html",
 ]
 
@@ -651,13 +652,13 @@ def _assets() -> dict[str, Any]:
     vis = Path(next(iter(spec.submodule_search_locations))) / "templates" / "lib" / "vis-9.1.2"
     own = files("coprodkg").joinpath("explorer")
     return {
-        "vis_js": Markup(_script_safe((vis / "vis-network.min.js").read_text(encoding="utf-8"))),
+        "vis_js": Markup(script_safe((vis / "vis-network.min.js").read_text(encoding="utf-8"))),
         "vis_css": Markup((vis / "vis-network.css").read_text(encoding="utf-8")),
-        "explorer_js": Markup(_script_safe(own.joinpath("explorer.js").read_text(encoding="utf-8"))),
+        "explorer_js": Markup(script_safe(own.joinpath("explorer.js").read_text(encoding="utf-8"))),
         "explorer_css": Markup(own.joinpath("explorer.css").read_text(encoding="utf-8")),
     }
 
 
-def _script_safe(code: str) -> str:
+def script_safe(code: str) -> str:
     """Inline JavaScript that cannot end its own ``<script>`` element early."""
     return code.replace("</script", "<\\/script").replace("<!--", "<\\!--")

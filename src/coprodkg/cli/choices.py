@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from ..formats import OutputFormat
 
-__all__ = ["ExportFormat", "MetricsFormat", "OutputFormat", "RankBy", "ReportFormat"]
+__all__ = ["ExportFormat", "MapFormat", "MetricsFormat", "OutputFormat", "RankBy", "ReportFormat"]
 
 
 class ExportFormat(StrEnum):
@@ -51,3 +51,11 @@ class ReportFormat(StrEnum):
 
     TEXT = "text"
     JSON = "json"
+
+
+class MapFormat(StrEnum):
+    """What ``coprodkg map`` writes: the offline page, or the matrix as text."""
+
+    HTML = "html"
+    CSV = "csv"
+    MD = "md"

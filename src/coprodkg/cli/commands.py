@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from .app import PROG, app
-from .choices import ExportFormat, MetricsFormat, OutputFormat, RankBy, ReportFormat
+from .choices import ExportFormat, MapFormat, MetricsFormat, OutputFormat, RankBy, ReportFormat
 from .options import (
     LOCAL,
     REMOTE,
@@ -503,3 +503,97 @@ def viz(
     print(f"wrote {output}", file=sys.stderr)
     if open_page:
         open_in_browser(output)
+
+
+# ---- the evidence map (coprodkg map) -------------------------------------------------------------
+
+
+@app.command(name="map")
+@graph_options(*LOCAL, *REMOTE)
+def evidence_map(
+    opts: GraphOptions,
+    fmt: Annotated[
+        MapFormat,
+        typer.Option("--format", "-f", help="html (one offline page), or the matrix as csv or md."),
+    ] = MapFormat.HTML,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write [default: coprodkg-map.html for html, stdout for csv and md].",
+            show_default=False,
+        ),
+    ] = None,
+    kinds: Annotated[
+        str | None,
+        typer.Option(
+            "--kinds",
+            help="Comma-separated row kinds to show: barrier,facilitator,mechanism,actor,outcome,concept.",
+            show_default=False,
+        ),
+    ] = None,
+    strengths: Annotated[
+        str | None,
+        typer.Option(
+            "--strengths",
+            help="Comma-separated match strengths to show: same,close,loose.",
+            show_default=False,
+        ),
+    ] = None,
+    independent_only: Annotated[
+        bool,
+        typer.Option(
+            "--independent-only", help="Leave out the studies that are not independent of the seed."
+        ),
+    ] = False,
+    without_disputed: Annotated[
+        bool,
+        typer.Option("--without-disputed", help="Leave out alignments that a claim disputes (cpk:disputes)."),
+    ] = False,
+    pairs: Annotated[
+        bool,
+        typer.Option(
+            "--pairs",
+            help="csv: write the barriers × facilitators/mechanisms reported in the same study instead.",
+        ),
+    ] = False,
+    summary: Annotated[
+        bool,
+        typer.Option("--summary", help="Print the counts of studies, claims and alignments and stop."),
+    ] = False,
+    map_iri: Annotated[
+        str, typer.Option("--map", help="The evidence map to draw, as a CURIE or <IRI>.")
+    ] = "cpkid:evidence-map",
+    title: Annotated[
+        str, typer.Option("--title", help="html: the page's heading.")
+    ] = "coprodkg evidence map",
+) -> None:
+    """Draw the evidence map: shared concepts (rows, by kind) × studies (columns), each cell the
+    study's own concept shaded by match strength, with the claims behind it."""
+    from ..evidence_map import build_map, render_map_csv, render_map_md, render_summary
+
+    engine = open_engine(opts)
+    emap = build_map(
+        engine,
+        map_iri=map_iri,
+        kinds=kinds.split(",") if kinds is not None else None,
+        strengths=strengths.split(",") if strengths is not None else None,
+        independent_only=independent_only,
+        without_disputed=without_disputed,
+    )
+    if summary:
+        write_output(render_summary(emap, engine), None)
+        return
+    if fmt is MapFormat.HTML:
+        from ..map_page import render_map_html
+
+        target = output or Path("coprodkg-map.html")
+        write_output(render_map_html(emap, title=title), target, opts)
+        print(f"wrote {target}", file=sys.stderr)
+        return
+    text = render_map_csv(emap, pairs=pairs) if fmt is MapFormat.CSV else render_map_md(emap)
+    write_output(text, output, opts)
+
+
+# ---- end of the evidence map ---------------------------------------------------------------------
