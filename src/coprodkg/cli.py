@@ -629,6 +629,96 @@ def viz(
         open_in_browser(output)
 
 
+# ---- extending: new, import (the extend helper's block) -----------------------------------------
+
+
+@app.command()
+def new(
+    kind: Annotated[
+        str | None,
+        typer.Argument(
+            help="study, theme, barrier, mechanism, facilitator, outcome, actor, source or claim.",
+            show_default=False,
+        ),
+    ] = None,
+    ident: Annotated[
+        str | None, typer.Option("--id", help="The new resource's name in your namespace (ex:NAME).")
+    ] = None,
+    label: Annotated[str | None, typer.Option("--label", help="Its skos:prefLabel.")] = None,
+    source_of: Annotated[
+        str | None, typer.Option("--from", help="The source it comes from (a CURIE such as cpkid:S1).")
+    ] = None,
+    prefix: Annotated[str, typer.Option("--prefix", help="The prefix of your namespace.")] = "ex",
+    base: Annotated[
+        str, typer.Option("--base", help="Your namespace IRI.")
+    ] = "https://example.org/my-study/",
+    table: Annotated[
+        bool, typer.Option("--table", help="Write the CSV template for `coprodkg import` instead.")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this new file instead of stdout.")
+    ] = None,
+    append: Annotated[
+        bool, typer.Option("--append", help="Add the snippet at the end of an existing -o file.")
+    ] = False,
+) -> None:
+    """Start a resource in Turtle: the prefixes, the required properties, a claim for each link, and
+    TODO placeholders that `coprodkg validate` flags until you replace them."""
+    from .errors import OutputError
+    from .scaffold import render_new, write_new
+
+    if table:
+        from .tables import render_template
+
+        text = render_template()
+    elif kind is None:
+        raise OutputError("give a KIND (study, theme, barrier ...) or --table")
+    else:
+        text = render_new(kind, ident=ident, label=label, source=source_of, prefix=prefix, base=base)
+    if append and output is None:
+        raise OutputError("--append needs -o FILE: the file to add the snippet to")
+    if output is None:
+        write_output(text, None)
+        return
+    write_new(text, output, append=append)
+    print(f"{'added to' if append else 'wrote'} {output}", file=sys.stderr)
+
+
+@app.command("import")
+def import_table(
+    table: Annotated[Path, typer.Argument(help="A .csv, .tsv or .xlsx table (see `coprodkg new --table`).")],
+    prefix: Annotated[str, typer.Option("--prefix", help="The prefix of your namespace.")] = "ex",
+    base: Annotated[
+        str, typer.Option("--base", help="Your namespace IRI.")
+    ] = "https://example.org/my-study/",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the Turtle to this new file instead of stdout."),
+    ] = None,
+    append: Annotated[
+        bool, typer.Option("--append", help="Add the Turtle at the end of an existing -o file.")
+    ] = False,
+) -> None:
+    """Turn a table with one row per item or per link into Turtle: items with label, definition,
+    status and source; each link asserted and recorded as a claim. A bad row stops it with one line
+    naming the row and column, and nothing is written."""
+    from .errors import OutputError
+    from .scaffold import write_new
+    from .tables import table_to_turtle
+
+    text = table_to_turtle(table, prefix=prefix, base=base)
+    if append and output is None:
+        raise OutputError("--append needs -o FILE: the file to add the Turtle to")
+    if output is None:
+        write_output(text, None)
+        return
+    write_new(text, output, append=append)
+    print(f"{'added to' if append else 'wrote'} {output}", file=sys.stderr)
+
+
+# ---- end of the extend helper's block -----------------------------------------------------------
+
+
 def main() -> None:
     """The console script."""
     app(prog_name=PROG)

@@ -5,7 +5,8 @@ line and exits with status 2. Anything else is a bug and shows a traceback. ::
 
     CoprodkgError
     ├── SourceError            a source file or folder cannot be used
-    │   └── ParseError         a source does not parse (file, line, column)
+    │   ├── ParseError         a source does not parse (file, line, column)
+    │   └── TableError         a row of a table to import breaks a rule (row, column)
     ├── QueryError             a query cannot be run
     │   ├── UnknownQueryError  no named query by that name (with close names)
     │   ├── QuerySyntaxError   the SPARQL text is malformed
@@ -30,6 +31,7 @@ __all__ = [
     "QuerySyntaxError",
     "SourceError",
     "StoreError",
+    "TableError",
     "TermError",
     "UnknownQueryError",
 ]
@@ -59,6 +61,10 @@ class ParseError(SourceError):
         if line is not None:
             where = f" at line {line}" + (f", column {column}" if column is not None else "")
         super().__init__(f"cannot parse {path}{where}: {reason}")
+
+
+class TableError(SourceError):
+    """A table given to ``coprodkg import`` cannot be read, or one of its rows breaks a rule."""
 
 
 class QueryError(CoprodkgError):
