@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["ExportFormat", "MetricsFormat", "OutputFormat", "RankBy", "ReportFormat", "ResultKind"]
+__all__ = [
+    "DiffFormat",
+    "ExportFormat",
+    "MetricsFormat",
+    "OutputFormat",
+    "RankBy",
+    "Reasoning",
+    "ReportFormat",
+    "ResultKind",
+]
 
 
 class ResultKind(StrEnum):
@@ -67,3 +76,19 @@ class ReportFormat(StrEnum):
 
     TEXT = "text"
     JSON = "json"
+
+
+class DiffFormat(StrEnum):
+    """How ``coprodkg diff`` writes the changes."""
+
+    TEXT = "text"
+    MD = "md"
+    JSON = "json"
+
+
+class Reasoning(StrEnum):
+    """What ``--reason`` adds to the graph before a reading command runs."""
+
+    NONE = "none"
+    RDFS = "rdfs"
+    OWL_RL = "owl-rl"

@@ -18,7 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .choices import ExportFormat, MetricsFormat, OutputFormat, RankBy, ReportFormat
+from .choices import DiffFormat, ExportFormat, MetricsFormat, OutputFormat, RankBy, ReportFormat
 from .options import (
     EndpointOpt,
     GraphIriOpt,
@@ -714,6 +714,25 @@ def import_table(
         return
     write_new(text, output, append=append)
     print(f"{'added to' if append else 'wrote'} {output}", file=sys.stderr)
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="The old graph: a file, folder, store, or git REV[:PATH].")],
+    new: Annotated[str, typer.Argument(help="The new graph, in the same forms.")],
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, md or json.")] = DiffFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """What changed, by label: resources added and removed, labels and definitions, links, and claims
+    added, removed or changed in status or source. Blank node names do not count. Exit 0 when the
+    graphs are equal, 1 when they differ."""
+    from .diff import diff_sources, render_diff
+
+    found = diff_sources(old, new)
+    write_output(render_diff(found, fmt.value), output)
+    raise typer.Exit(0 if found.equal else 1)
 
 
 # ---- end of the extend helper's block -----------------------------------------------------------
