@@ -127,7 +127,7 @@ def diff_sources(old: str, new: str) -> GraphDiff:
 
 def _label(graph: Graph, node: Node) -> str:
     for predicate in LABELS:
-        value = graph.value(node, predicate)  # type: ignore[arg-type]
+        value = graph.value(node, predicate)
         if value is not None:
             return str(value)
     return ""
@@ -181,10 +181,11 @@ def diff_graphs(a: Graph, b: Graph, *, old: str = "old", new: str = "new") -> Gr
                     Change(kind, shorten(str(s)), _label(b, s), "; ".join(before), "; ".join(after))
                 )
     for graph, other, kind in ((b, a, "link added"), (a, b, "link removed")):
-        for s, p, o in sorted(graph):
-            if _is_link(s, p, o) and (s, p, o) not in other and not _claim_node(graph, s, claimed):
+        for t in sorted(graph):
+            subj, pred, obj = t
+            if _is_link(subj, pred, obj) and t not in other and not _claim_node(graph, subj, claimed):
                 changes.append(
-                    Change(kind, shorten(str(s)), _label(graph, s), new=_statement(graph, (s, p, o)))
+                    Change(kind, shorten(str(subj)), _label(graph, subj), new=_statement(graph, t))
                 )
     claims_a, claims_b = _claims(a), _claims(b)
     for key in sorted(set(claims_b) - set(claims_a), key=str):
