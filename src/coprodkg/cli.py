@@ -25,6 +25,7 @@ from .options import (
     GraphOptions,
     GspEndpointOpt,
     NoBundledOpt,
+    ReasonOpt,
     SourcesOpt,
     StoreOpt,
     TimeoutOpt,
@@ -108,12 +109,15 @@ def _root(
     source: SourcesOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
+    reason: ReasonOpt = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
     """Options given before the command apply to it too."""
-    ctx.obj = GraphOptions(list(source or []), not no_bundled, store)
+    ctx.obj = GraphOptions(
+        list(source or []), not no_bundled, store, reason=reason.value if reason else "none"
+    )
 
 
 # ---- commands --------------------------------------------------------------------------------
@@ -187,6 +191,7 @@ def query(
     gsp_endpoint: GspEndpointOpt = None,
     graph: GraphIriOpt = None,
     timeout: TimeoutOpt = None,
+    reason: ReasonOpt = None,
 ) -> None:
     """Run a named query, a .rq file or inline SPARQL (-e) and print the answer."""
     from .catalogue import parse_assignments, resolve_query

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .choices import Reasoning
+
 if TYPE_CHECKING:
     from .engine import Engine, KnowledgeGraph
 
@@ -26,6 +28,7 @@ __all__ = [
     "GraphOptions",
     "GspEndpointOpt",
     "NoBundledOpt",
+    "ReasonOpt",
     "SourcesOpt",
     "StoreOpt",
     "TimeoutOpt",
@@ -93,6 +96,15 @@ TimeoutOpt = Annotated[
     float | None,
     typer.Option("--timeout", help="Seconds to wait for the endpoint (default 30).", show_default=False),
 ]
+ReasonOpt = Annotated[
+    Reasoning | None,
+    typer.Option(
+        "--reason",
+        help="Add what the schema entails, in memory (never in your files): rdfs (subclass, "
+        "subproperty, domain, range) or owl-rl (slower).",
+        show_default=False,
+    ),
+]
 REMOTE_PARAMS = ("endpoint", "update_endpoint", "gsp_endpoint", "graph", "timeout")
 
 
@@ -104,6 +116,7 @@ class GraphOptions:
     bundled: bool = True
     store: Path | None = None
     remote: dict[str, Any] = field(default_factory=dict)
+    reason: str = "none"
 
     def merged(self, sources: list[Path] | None, no_bundled: bool, store: Path | None) -> GraphOptions:
         """These options with a command's own added."""
@@ -112,6 +125,7 @@ class GraphOptions:
             self.bundled and not no_bundled,
             store or self.store,
             self.remote,
+            self.reason,
         )
 
 
@@ -138,6 +152,8 @@ def graph_options(
     base = ctx.obj if isinstance(ctx.obj, GraphOptions) else GraphOptions()
     opts = base.merged(sources, no_bundled, store)
     opts.remote = {k: ctx.params[k] for k in REMOTE_PARAMS if ctx.params.get(k) is not None}
+    if ctx.params.get("reason") is not None:
+        opts.reason = str(ctx.params["reason"])
     return opts
 
 
@@ -145,7 +161,9 @@ def open_graph(opts: GraphOptions) -> KnowledgeGraph:
     """Load the embedded graph these options describe."""
     from .engine import load_graph
 
-    return load_graph(opts.sources, bundled=opts.bundled, store=opts.store, progress=progress_reporter())
+    return load_graph(
+        opts.sources, bundled=opts.bundled, store=opts.store, progress=progress_reporter(), reason=opts.reason
+    )
 
 
 def open_engine(opts: GraphOptions) -> Engine:
@@ -158,6 +176,8 @@ def open_engine(opts: GraphOptions) -> Engine:
         raise EndpointError("--graph, --update-endpoint, --gsp-endpoint and --timeout need --endpoint URL")
     if opts.sources or opts.store:
         raise EndpointError("--endpoint queries the remote store: leave out --source and --store")
+    if opts.reason != "none":
+        raise EndpointError("--reason works on the local graph: leave it out with --endpoint")
     from .remote import RemoteGraph
 
     return RemoteGraph(**opts.remote)
