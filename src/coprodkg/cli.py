@@ -90,7 +90,7 @@ app = typer.Typer(
     help="A knowledge graph of how research evidence is co-produced with local government: "
     "query it with SPARQL, explore it, extend it with your own Turtle files.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -200,19 +200,25 @@ def query(
 
     if (name is None) == (sparql is None):
         raise QueryError("give a query name or .rq file, or SPARQL text with -e (one of them)")
-    given = parse_assignments(param or [])
-    if sparql is not None:
-        from .namespaces import parse_term
+    from .hints import declared_prefixes, undefined_term_warnings
+    from .namespaces import PREFIXES, parse_term, with_prefixes
+    from .sources import collect_sources
 
-        text, bindings = sparql, {k: parse_term(v) for k, v in given.items()}
+    given = parse_assignments(param or [])
+    opts = graph_options(ctx, source, no_bundled, store)
+    yours = declared_prefixes(collect_sources(opts.sources))  # your files' prefixes work here too
+    prefixes = {**yours, **PREFIXES}
+    if sparql is not None:
+        text, bindings = with_prefixes(sparql, yours), {k: parse_term(v, prefixes) for k, v in given.items()}
     else:
         assert name is not None
         named = resolve_query(name)
-        text, bindings = named.text, named.bindings(given)
-    opts = graph_options(ctx, source, no_bundled, store)
+        text, bindings = named.text, named.bindings(given, prefixes)
     engine = open_engine(opts)
     result = engine.query(text, bindings, allow_update=update)
     write_output(render_result(result, fmt), output, opts)
+    for warning in undefined_term_warnings(engine, text, bindings) if not update else []:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
 
 
 @app.command()
