@@ -746,6 +746,24 @@ def diff(
     raise typer.Exit(0 if found.equal else 1)
 
 
+@app.command()
+def docs(
+    ctx: typer.Context,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="A folder (gets index.html), a .html or a .md file.")
+    ] = Path("coprodkg-reference.html"),
+    source: SourcesOpt = None,
+    no_bundled: NoBundledOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Write the ontology's reference page, offline: each class with the properties the shapes expect
+    and its instance count, each property's domain and range, the status values, the named queries."""
+    from .reference import write_reference
+
+    written = write_reference(open_graph(graph_options(ctx, source, no_bundled, store)), output)
+    print(f"wrote {written}", file=sys.stderr)
+
+
 # ---- end of the extend helper's block -----------------------------------------------------------
 
 
