@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,5 +74,12 @@ def test_no_warning_for_terms_the_graph_holds(bundled: object) -> None:
 
 def test_shell_completion_is_on(cli: Callable[..., Outcome]) -> None:
     assert "--install-completion" in cli("--help").stdout
-    shown = cli("--show-completion", "bash")
-    assert "_COPRODKG_COMPLETE" in shown.stdout
+    script = Path(sys.executable).parent / "coprodkg"
+    env = {
+        "PATH": os.environ["PATH"],
+        "_COPRODKG_COMPLETE": "complete_bash",
+        "COMP_WORDS": "coprodkg que",
+        "COMP_CWORD": "1",
+    }
+    completed = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=60, check=True)
+    assert completed.stdout.split() == ["query", "queries"]
