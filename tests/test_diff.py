@@ -40,7 +40,7 @@ def test_one_label_changed_is_exactly_that_change(tmp_path: Path, cli: Callable[
     assert [(c.kind, c.subject, c.old, c.new) for c in found.changes] == [
         (
             "label changed",
-            "<https://example.org/my-study/no-time>",
+            "ex:no-time",
             "no time to read research",
             "no time for research",
         )

@@ -269,11 +269,15 @@ def check_placeholders(kg: KnowledgeGraph, context: Context) -> list[Finding]:
     findings = []
     for s, p, o in rows:
         assert s is not None and p is not None
-        iri, label, _, _ = context.name(s)
-        file, line = context.locate(iri, str(p))
-        shown = f'"{o}"' if isinstance(o, Literal) else shorten(str(o))
+        iri, label, _, via = context.name(s)
+        file, line = context.locate(iri, via or str(p))
+        if via:  # a blank node's property: its own line, from the scan
+            file, line = context.locate(iri + "\0" + via, str(p), prefer=file)
+            if line is None:
+                file, line = context.locate(iri, via)
+        shown = f'"{o}"' if isinstance(o, Literal) else context.curie(str(o), file)
         if PLACEHOLDER in str(s) and PLACEHOLDER not in str(o):
-            shown = shorten(str(s))
+            shown = context.curie(str(s), file)
         findings.append(
             Finding(
                 "placeholder",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -107,22 +107,31 @@ def _git_checkout(spec: str) -> Iterator[Path]:
         yield Path(folder) / inside
 
 
-def load_side(spec: str) -> Graph:
-    """One side of a diff as an rdflib graph: a file, folder, on-disk store or git revision."""
+def load_side(spec: str) -> tuple[Graph, dict[str, str]]:
+    """One side of a diff as an rdflib graph, with the prefixes its files declare: a file, folder,
+    on-disk store or git revision."""
     from .engine import load_graph
 
     path = Path(spec)
     if path.is_dir() and (path / "CURRENT").is_file():
-        return _union(load_graph(store=path))
+        return _union(load_graph(store=path)), {}
     if path.exists():
-        return _union(load_graph([path], bundled=False))
+        return _union(load_graph([path], bundled=False)), _prefixes(path)
     with _git_checkout(spec) as folder:
-        return _union(load_graph([folder], bundled=False))
+        return _union(load_graph([folder], bundled=False)), _prefixes(folder)
+
+
+def _prefixes(path: Path) -> dict[str, str]:
+    from .hints import declared_prefixes
+    from .sources import collect_sources
+
+    return declared_prefixes(collect_sources([path]))
 
 
 def diff_sources(old: str, new: str) -> GraphDiff:
     """Compare two sides given as the user wrote them."""
-    return diff_graphs(load_side(old), load_side(new), old=old, new=new)
+    (a, ns_a), (b, ns_b) = load_side(old), load_side(new)
+    return diff_graphs(a, b, old=old, new=new, prefixes={**ns_a, **ns_b, **PREFIXES})
 
 
 def _label(graph: Graph, node: Node) -> str:
@@ -133,31 +142,33 @@ def _label(graph: Graph, node: Node) -> str:
     return ""
 
 
-def _claims(graph: Graph) -> dict[tuple[Node, Node, Node], tuple[str, frozenset[str]]]:
+def _claims(graph: Graph, ns: Mapping[str, str]) -> dict[tuple[Node, Node, Node], tuple[str, frozenset[str]]]:
     claims = {}
     for claim in graph.subjects(RDF_TYPE, CLAIM):
         key = tuple(graph.value(claim, URIRef(_RDF + p)) for p in ("subject", "predicate", "object"))
         status = graph.value(claim, STATUS)
-        sources = frozenset(shorten(str(s)) for s in graph.objects(claim, SOURCE))
-        claims[key] = (shorten(str(status)) if status is not None else "", sources)
+        sources = frozenset(shorten(str(s), ns) for s in graph.objects(claim, SOURCE))
+        claims[key] = (shorten(str(status), ns) if status is not None else "", sources)
     return claims  # type: ignore[return-value]
 
 
-def _statement(graph: Graph, key: tuple[Node, Node, Node]) -> str:
+def _statement(graph: Graph, key: tuple[Node, Node, Node], ns: Mapping[str, str]) -> str:
     s, p, o = key
-    return f"{_name(graph, s)} — {format_term(p)} — {_name(graph, o)}"
+    return f"{_name(graph, s, ns)} — {format_term(p, ns)} — {_name(graph, o, ns)}"
 
 
-def _name(graph: Graph, node: Node | None) -> str:
+def _name(graph: Graph, node: Node | None, ns: Mapping[str, str]) -> str:
     if node is None:
         return "?"
     if isinstance(node, Literal):
         return f'"{node}"'
     label = _label(graph, node)
-    return f"{label} ({format_term(node)})" if label else format_term(node)
+    return f"{label} ({format_term(node, ns)})" if label else format_term(node, ns)
 
 
-def diff_graphs(a: Graph, b: Graph, *, old: str = "old", new: str = "new") -> GraphDiff:
+def diff_graphs(
+    a: Graph, b: Graph, *, old: str = "old", new: str = "new", prefixes: Mapping[str, str] = PREFIXES
+) -> GraphDiff:
     """The changes from graph ``a`` to graph ``b``, blank nodes compared by structure."""
     added, removed = _triple_counts(a, b)
     if not added and not removed:
@@ -168,35 +179,54 @@ def diff_graphs(a: Graph, b: Graph, *, old: str = "old", new: str = "new") -> Gr
     claimed = {CLAIM}
     for s in sorted(typed_b - typed_a):
         if (s, RDF_TYPE, CLAIM) not in b:
-            changes.append(Change("resource added", shorten(str(s)), _label(b, s)))
+            changes.append(Change("resource added", shorten(str(s), prefixes), _label(b, s)))
     for s in sorted(typed_a - typed_b):
         if (s, RDF_TYPE, CLAIM) not in a:
-            changes.append(Change("resource removed", shorten(str(s)), _label(a, s)))
+            changes.append(Change("resource removed", shorten(str(s), prefixes), _label(a, s)))
     for s in sorted(typed_a & typed_b):
+        if (s, RDF_TYPE, CLAIM) in b:
+            continue  # a claim is known by its triple: compared below
         for kind, predicates in (("label changed", LABELS), ("definition changed", (DEFINITION,))):
             before = sorted(str(o) for p in predicates for o in a.objects(s, p))
             after = sorted(str(o) for p in predicates for o in b.objects(s, p))
             if before != after:
                 changes.append(
-                    Change(kind, shorten(str(s)), _label(b, s), "; ".join(before), "; ".join(after))
+                    Change(kind, shorten(str(s), prefixes), _label(b, s), "; ".join(before), "; ".join(after))
                 )
     for graph, other, kind in ((b, a, "link added"), (a, b, "link removed")):
         for t in sorted(graph):
             subj, pred, obj = t
             if _is_link(subj, pred, obj) and t not in other and not _claim_node(graph, subj, claimed):
                 changes.append(
-                    Change(kind, shorten(str(subj)), _label(graph, subj), new=_statement(graph, t))
+                    Change(
+                        kind,
+                        shorten(str(subj), prefixes),
+                        _label(graph, subj),
+                        new=_statement(graph, t, prefixes),
+                    )
                 )
-    claims_a, claims_b = _claims(a), _claims(b)
+    claims_a, claims_b = _claims(a, prefixes), _claims(b, prefixes)
     for key in sorted(set(claims_b) - set(claims_a), key=str):
-        changes.append(Change("claim added", shorten(str(key[0])), _label(b, key[0]), new=_statement(b, key)))
+        changes.append(
+            Change(
+                "claim added",
+                shorten(str(key[0]), prefixes),
+                _label(b, key[0]),
+                new=_statement(b, key, prefixes),
+            )
+        )
     for key in sorted(set(claims_a) - set(claims_b), key=str):
         changes.append(
-            Change("claim removed", shorten(str(key[0])), _label(a, key[0]), old=_statement(a, key))
+            Change(
+                "claim removed",
+                shorten(str(key[0]), prefixes),
+                _label(a, key[0]),
+                old=_statement(a, key, prefixes),
+            )
         )
     for key in sorted(set(claims_a) & set(claims_b), key=str):
         (status_a, sources_a), (status_b, sources_b) = claims_a[key], claims_b[key]
-        what = _statement(b, key)
+        what = _statement(b, key, prefixes)
         if status_a != status_b:
             changes.append(Change("claim status changed", what, "", status_a, status_b))
         if sources_a != sources_b:
@@ -273,11 +303,7 @@ def render_diff(diff: GraphDiff, fmt: str = "text") -> str:
     out = [f"{diff.old} → {diff.new}: {counts}"]
     for c in diff.changes:
         about = f"{c.label} ({c.subject})" if c.label else c.subject
-        detail = (
-            f": {c.old!r} → {c.new!r}"
-            if c.old and c.new
-            else (f": {c.new or c.old}" if c.new or c.old else "")
-        )
+        detail = f": {c.old!r} → {c.new!r}" if c.old or c.new else ""
         if c.kind.startswith(("link", "claim added", "claim removed")):
             detail = f": {c.new or c.old}"
             about = ""

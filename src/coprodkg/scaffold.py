@@ -5,7 +5,7 @@ each link it makes as a ``cpk:Claim``. What only the author knows is a placehold
 ``TODO`` and IRIs whose name starts ``TODO-``; ``coprodkg validate`` reports each one left.
 
 >>> text = render_new("barrier", ident="no-time")
->>> "ex:no-time a cpk:Barrier" in text and "ex:claim-no-time-hinders-TODO-outcome a cpk:Claim" in text
+>>> "ex:no-time a cpk:Barrier" in text and "ex:claim-no-time-hinders a cpk:Claim" in text
 True
 """
 
@@ -167,7 +167,7 @@ def render_new(
         else (spec.link, f"{prefix}:TODO-{spec.target}")
     )
     if link[0]:
-        claim = f"{prefix}:claim-{ident}-{link[0].split(':', 1)[1]}-{link[1].split(':', 1)[1]}"
+        claim = f"{prefix}:claim-{ident}-{link[0].split(':', 1)[1]}"
         text += "\n" + _claim(claim, own, link[0], link[1], src)
     return text
 

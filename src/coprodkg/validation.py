@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from .checks import CHECKS, Context, Finding
+from .checks import CHECKS, PLACEHOLDER, Context, Finding
 from .engine import KnowledgeGraph, load_graph, source_paths, to_rdflib
 from .errors import ParseError, SourceError
 from .lookup import display_graph
@@ -125,7 +125,11 @@ def _settle(findings: list[Finding], context: Context) -> tuple[Finding, ...]:
             continue
         if f.check == "label-definition" and (f.focus, f.path) in shacl:
             continue
-        if f.check in ("shacl", "missing-claim") and f.value and _follows(f.value, undefined, context):
+        if (
+            f.check in ("shacl", "missing-claim")
+            and f.value
+            and (f"{PLACEHOLDER}-" in f.value or _follows(f.value, undefined, context))
+        ):
             continue
         seen.setdefault((f.check, f.focus, f.path, f.message, f.file), _local_names(f, context))
     return tuple(
