@@ -472,13 +472,15 @@ def claim_snippet(
         claim = f"{stem}-{n}"
     c = context.curie
     label = f"{context.labels.get(subject, local(subject))} — {local(predicate)} — {context.labels.get(obj, local(obj))}"
-    body = (
-        f"{c(claim, file)} a cpk:Claim ;\n"
-        f'    rdfs:label "{label}"@en ;\n'
-        f"    rdf:subject {c(subject, file)} ; rdf:predicate {c(predicate, file)} ; rdf:object {c(obj, file)} ;\n"
-        f"    cpk:status {c(str(status), file) if status is not None else 'cpk:StatedInArticle'} ;\n"
-        f"    prov:wasDerivedFrom {c(str(source), file) if source is not None else '<your source>'} ."
-    )
+    from .scaffold import claim_turtle
+
+    body = claim_turtle(
+        c(claim, file),
+        (c(subject, file), c(predicate, file), c(obj, file)),
+        status=c(str(status), file) if status is not None else "cpk:StatedInArticle",
+        sources=c(str(source), file) if source is not None else "",
+        label=f'"{label}"@en',
+    ).rstrip()
     spots = context.positions.get(file)
     declared = {p.name for p in spots.prefixes} if spots else set()
     needed = [f"@prefix {p}: <{PREFIXES[p]}> ." for p in ("cpk", "rdf", "rdfs", "prov") if p not in declared]

@@ -640,7 +640,21 @@ def viz(
         open_in_browser(output)
 
 
-# ---- extending: new, import (the extend helper's block) -----------------------------------------
+# ---- extending: new, import, diff, docs (the extend helper's block) ----------------------------
+
+
+def _write_new(text: str, output: Path | None, append: bool) -> None:
+    """Stdout, a new file, or (``--append``) the end of an existing one; never a rewrite."""
+    from .errors import OutputError
+    from .scaffold import write_new
+
+    if append and output is None:
+        raise OutputError("--append needs -o FILE: the file to add to")
+    if output is None:
+        write_output(text, None)
+        return
+    write_new(text, output, append=append)
+    print(f"{'added to' if append else 'wrote'} {output}", file=sys.stderr)
 
 
 @app.command()
@@ -676,7 +690,7 @@ def new(
     """Start a resource in Turtle: the prefixes, the required properties, a claim for each link, and
     TODO placeholders that `coprodkg validate` flags until you replace them."""
     from .errors import OutputError
-    from .scaffold import render_new, write_new
+    from .scaffold import render_new
 
     if table:
         from .tables import render_template
@@ -686,13 +700,7 @@ def new(
         raise OutputError("give a KIND (study, theme, barrier ...) or --table")
     else:
         text = render_new(kind, ident=ident, label=label, source=source_of, prefix=prefix, base=base)
-    if append and output is None:
-        raise OutputError("--append needs -o FILE: the file to add the snippet to")
-    if output is None:
-        write_output(text, None)
-        return
-    write_new(text, output, append=append)
-    print(f"{'added to' if append else 'wrote'} {output}", file=sys.stderr)
+    _write_new(text, output, append)
 
 
 @app.command("import")
@@ -713,18 +721,10 @@ def import_table(
     """Turn a table with one row per item or per link into Turtle: items with label, definition,
     status and source; each link asserted and recorded as a claim. A bad row stops it with one line
     naming the row and column, and nothing is written."""
-    from .errors import OutputError
-    from .scaffold import write_new
     from .tables import table_to_turtle
 
     text = table_to_turtle(table, prefix=prefix, base=base)
-    if append and output is None:
-        raise OutputError("--append needs -o FILE: the file to add the Turtle to")
-    if output is None:
-        write_output(text, None)
-        return
-    write_new(text, output, append=append)
-    print(f"{'added to' if append else 'wrote'} {output}", file=sys.stderr)
+    _write_new(text, output, append)
 
 
 @app.command()

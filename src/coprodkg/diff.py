@@ -70,17 +70,6 @@ class GraphDiff:
         return {**asdict(self), "equal": self.equal}
 
 
-def _union(kg: Any) -> Graph:
-    from rdflib import Graph
-
-    from .engine import to_rdflib
-
-    graph = Graph()
-    for quad in kg.store.quads_for_pattern(None, None, None, None):
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))  # type: ignore[arg-type]
-    return graph
-
-
 @contextmanager
 def _git_checkout(spec: str) -> Iterator[Path]:
     revision, _, inside = spec.partition(":")
@@ -111,14 +100,15 @@ def load_side(spec: str) -> tuple[Graph, dict[str, str]]:
     """One side of a diff as an rdflib graph, with the prefixes its files declare: a file, folder,
     on-disk store or git revision."""
     from .engine import load_graph
+    from .validation import union_graph
 
     path = Path(spec)
     if path.is_dir() and (path / "CURRENT").is_file():
-        return _union(load_graph(store=path)), {}
+        return union_graph(load_graph(store=path)), {}
     if path.exists():
-        return _union(load_graph([path], bundled=False)), _prefixes(path)
+        return union_graph(load_graph([path], bundled=False)), _prefixes(path)
     with _git_checkout(spec) as folder:
-        return _union(load_graph([folder], bundled=False)), _prefixes(folder)
+        return union_graph(load_graph([folder], bundled=False)), _prefixes(folder)
 
 
 def _prefixes(path: Path) -> dict[str, str]:
@@ -206,24 +196,14 @@ def diff_graphs(
                     )
                 )
     claims_a, claims_b = _claims(a, prefixes), _claims(b, prefixes)
-    for key in sorted(set(claims_b) - set(claims_a), key=str):
-        changes.append(
-            Change(
-                "claim added",
-                shorten(str(key[0]), prefixes),
-                _label(b, key[0]),
-                new=_statement(b, key, prefixes),
-            )
-        )
-    for key in sorted(set(claims_a) - set(claims_b), key=str):
-        changes.append(
-            Change(
-                "claim removed",
-                shorten(str(key[0]), prefixes),
-                _label(a, key[0]),
-                old=_statement(a, key, prefixes),
-            )
-        )
+    for graph, kind, keys in (
+        (b, "claim added", set(claims_b) - set(claims_a)),
+        (a, "claim removed", set(claims_a) - set(claims_b)),
+    ):
+        for key in sorted(keys, key=str):
+            statement = _statement(graph, key, prefixes)
+            old_new = {"new": statement} if kind == "claim added" else {"old": statement}
+            changes.append(Change(kind, shorten(str(key[0]), prefixes), _label(graph, key[0]), **old_new))
     for key in sorted(set(claims_a) & set(claims_b), key=str):
         (status_a, sources_a), (status_b, sources_b) = claims_a[key], claims_b[key]
         what = _statement(b, key, prefixes)

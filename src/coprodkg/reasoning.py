@@ -72,13 +72,10 @@ def materialise_rdfs(kg: KnowledgeGraph, *, max_rounds: int = 20) -> int:
 def materialise_owlrl(kg: KnowledgeGraph, semantics: str = "owl-rl") -> int:
     """Add owlrl's closure (``owl-rl``, or its ``rdfs``) to ``kg``; return how many triples it added."""
     import owlrl
-    from rdflib import Graph
 
-    from .engine import to_rdflib
+    from .validation import union_graph
 
-    graph = Graph()
-    for quad in kg.store.quads_for_pattern(None, None, None, None):
-        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))  # type: ignore[arg-type]
+    graph = union_graph(kg)
     before = set(graph)
     chosen = owlrl.OWLRL_Semantics if semantics == "owl-rl" else owlrl.RDFS_Semantics
     owlrl.DeductiveClosure(chosen, axiomatic_triples=False, datatype_axioms=False).expand(graph)

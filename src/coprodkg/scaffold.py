@@ -17,7 +17,7 @@ from pathlib import Path
 from .errors import OutputError, TermError
 from .namespaces import PREFIXES
 
-__all__ = ["KINDS", "append_text", "render_new", "write_new"]
+__all__ = ["KINDS", "append_text", "claim_turtle", "render_new", "write_new"]
 
 DEFAULT_BASE = "https://example.org/my-study/"
 STATUS = "cpk:StatedInStudy"
@@ -58,16 +58,53 @@ def _prefixes(prefix: str, base: str) -> str:
     return "\n".join(lines)
 
 
+def claim_turtle(
+    claim: str,
+    triple: tuple[str, str, str],
+    *,
+    status: str = STATUS,
+    sources: str = "",
+    label: str = "",
+    section: str | None = None,
+    anchor: str | None = None,
+) -> str:
+    """The Turtle of one claim, every term already written as the file writes it (CURIEs, quoted text).
+
+    ``section`` and ``anchor`` are Turtle literals; None leaves them out.
+
+    >>> print(claim_turtle("ex:c", ("ex:a", "cpk:hinders", "ex:b"), sources="ex:s", label='"a — b"@en'), end="")
+    ex:c a cpk:Claim ;
+        rdfs:label "a — b"@en ;
+        rdf:subject ex:a ; rdf:predicate cpk:hinders ; rdf:object ex:b ;
+        cpk:status cpk:StatedInStudy ;
+        prov:wasDerivedFrom ex:s .
+    """
+    subject, predicate, obj = triple
+    lines = [f"{claim} a cpk:Claim ;"]
+    if label:
+        lines.append(f"    rdfs:label {label} ;")
+    lines += [
+        f"    rdf:subject {subject} ; rdf:predicate {predicate} ; rdf:object {obj} ;",
+        f"    cpk:status {status} ;",
+    ]
+    if section is not None:
+        lines.append(f"    cpk:section {section} ;")
+    if anchor is not None:
+        lines.append(f"    cpk:anchor [ a oa:TextQuoteSelector ; oa:exact {anchor} ] ;")
+    lines.append(f"    prov:wasDerivedFrom {sources or '<your source>'} .")
+    return "\n".join(lines) + "\n"
+
+
 def _claim(claim: str, subject: str, predicate: str, obj: str, source: str) -> str:
+    """A claim with placeholders for what only the author knows."""
     local = predicate.split(":", 1)[1]
-    return (
-        f"{claim} a cpk:Claim ;\n"
-        f'    rdfs:label "TODO: subject — {local} — object"@en ;\n'
-        f"    rdf:subject {subject} ; rdf:predicate {predicate} ; rdf:object {obj} ;\n"
-        f"    cpk:status {STATUS} ;\n"
-        f"    prov:wasDerivedFrom {source} ;\n"
-        '    cpk:section "TODO: the section it is stated in" ;\n'
-        '    cpk:anchor [ a oa:TextQuoteSelector ; oa:exact "TODO: a few words" ] .\n'
+    return claim_turtle(
+        claim,
+        (subject, predicate, obj),
+        sources=source,
+        label=f'"TODO: subject — {local} — object"@en',
+        section='"TODO: the section it is stated in"',
+        anchor='"TODO: a few words"',
     )
 
 

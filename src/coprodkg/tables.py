@@ -40,7 +40,7 @@ from pathlib import Path
 
 from .errors import TableError
 from .namespaces import PREFIXES
-from .scaffold import DEFAULT_BASE, KINDS
+from .scaffold import DEFAULT_BASE, KINDS, claim_turtle
 
 __all__ = ["COLUMNS", "Row", "read_rows", "read_table", "render_template", "render_turtle", "table_to_turtle"]
 
@@ -219,15 +219,17 @@ def render_turtle(rows: list[Row], *, prefix: str = "ex", base: str = DEFAULT_BA
                 f"{labels.get(row['id'], subject_name)} — {local} — {labels.get(row['object'], object_name)}"
             )
             out.append(f"{me} {relation} {obj} .")
-            out.append(f"{claim} a cpk:Claim ;")
-            out.append(f"    rdfs:label {_text(statement)}@en ;")
-            out.append(f"    rdf:subject {me} ; rdf:predicate {relation} ; rdf:object {obj} ;")
-            out.append(f"    cpk:status {status} ;")
-            if row["section"]:
-                out.append(f"    cpk:section {_text(row['section'])} ;")
-            if row["anchor"]:
-                out.append(f"    cpk:anchor [ a oa:TextQuoteSelector ; oa:exact {_text(row['anchor'])} ] ;")
-            out += [f"    prov:wasDerivedFrom {source} .", ""]
+            out.append(
+                claim_turtle(
+                    claim,
+                    (me, relation, obj),
+                    status=status,
+                    sources=source,
+                    label=f"{_text(statement)}@en",
+                    section=_text(row["section"]) if row["section"] else None,
+                    anchor=_text(row["anchor"]) if row["anchor"] else None,
+                )
+            )
     return "\n".join(out)
 
 

@@ -32,7 +32,7 @@ from .sources import load_file
 if TYPE_CHECKING:
     from rdflib import Graph
 
-__all__ = ["Finding", "Report", "plural", "validate_graph", "validate_sources"]
+__all__ = ["Finding", "Report", "plural", "union_graph", "validate_graph", "validate_sources"]
 
 RDF = PREFIXES["rdf"]
 SH = PREFIXES["sh"]
@@ -159,7 +159,8 @@ def _local_names(f: Finding, context: Context) -> Finding:
     return replace(f, **changed) if changed else f  # type: ignore[arg-type]
 
 
-def _union(kg: KnowledgeGraph) -> Graph:
+def union_graph(kg: KnowledgeGraph) -> Graph:
+    """The union of a loaded graph's files as one rdflib graph (for pySHACL, owlrl, comparison)."""
     from rdflib import Graph
 
     graph = Graph()
@@ -172,7 +173,7 @@ def _shacl(kg: KnowledgeGraph, context: Context, shapes: Path) -> list[Finding]:
     import pyshacl
     from rdflib import Graph
 
-    data = _union(kg)
+    data = union_graph(kg)
     shapes_graph = Graph().parse(shapes, format="turtle")
     _, results, _ = pyshacl.validate(data, shacl_graph=shapes_graph, inference="none", advanced=True)
     findings = []
