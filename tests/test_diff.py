@@ -15,7 +15,7 @@ from coprodkg.diff import diff_sources
 from .conftest import Outcome, assert_user_error
 
 ROOT = Path(__file__).resolve().parents[1]
-MY_STUDY = ROOT / "docs" / "examples" / "my-study.ttl"
+MY_STUDY = Path(__file__).parent / "data" / "researcher" / "my-study.ttl"
 
 
 def copy(tmp_path: Path, name: str, old: str = "", new: str = "") -> Path:

@@ -66,7 +66,7 @@ def test_blank_node_findings_name_what_they_are_about(tmp_path: Path) -> None:
 
 # ---- the researcher's study: each mistake of issue 11, one per case ------------------------------
 
-MY_STUDY = Path(__file__).resolve().parents[1] / "docs" / "examples" / "my-study.ttl"
+MY_STUDY = Path(__file__).parent / "data" / "researcher" / "my-study.ttl"
 
 #: name -> (text in my-study.ttl, the mistake, check, the start of the message, what to type)
 MISTAKES = {
@@ -172,7 +172,8 @@ def test_each_mistake_is_flagged_once_at_its_line_with_the_fix(
 
 
 def test_the_example_study_is_clean_and_files_are_arguments(cli: Callable[..., Outcome]) -> None:
-    outcome = cli("validate", MY_STUDY)
+    example = Path(__file__).resolve().parents[1] / "docs" / "examples" / "my-study.ttl"
+    outcome = cli("validate", MY_STUDY, example)
     assert outcome.code == 0, outcome.stdout
     assert outcome.stdout.startswith("ok: ") and outcome.stdout.strip().endswith("files conform")
 
