@@ -106,3 +106,10 @@ def test_neither_path_nor_revision_is_an_error(tmp_path: Path, cli: Callable[...
     assert_user_error(
         cli("diff", tmp_path / "absent.ttl", MY_STUDY), "not a file, folder, store or git revision"
     )
+
+
+def test_a_store_and_its_files_are_equal(tmp_path: Path, cli: Callable[..., Outcome]) -> None:
+    from coprodkg.engine import fill_store
+
+    fill_store(tmp_path / "store", [MY_STUDY], bundled=False).close()
+    assert cli("diff", tmp_path / "store", MY_STUDY).code == 0
