@@ -41,6 +41,11 @@ def test_your_prefix_works_in_params_and_sparql(cli: Callable[..., Outcome]) -> 
     assert inline.stdout.split()[1:] == ["no", "time", "to", "read", "research"]
 
 
+def test_your_prefix_works_in_show(cli: Callable[..., Outcome]) -> None:
+    outcome = cli("show", "ex:no-time", "-s", MY_STUDY)
+    assert outcome.code == 0 and outcome.stdout.startswith("no time to read research")
+
+
 @pytest.mark.parametrize(
     ("args", "term", "suggestion"),
     [

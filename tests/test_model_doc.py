@@ -22,7 +22,7 @@ def test_each_block_runs_and_answers(block: str, bundled: KnowledgeGraph) -> Non
     kg = load_graph(reason="rdfs") if "--reason rdfs" in block.splitlines()[0] else bundled
     result = kg.query(block)
     assert result.rows, "the block answers at least one row"
-    assert all(v is not None and str(v) not in ("0", "") for v in result.rows[0]), result.rows[0]
+    assert any(v is not None and str(v) not in ("0", "") for v in result.rows[0]), result.rows[0]
 
 
 def test_the_documented_commands_exist() -> None:

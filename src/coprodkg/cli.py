@@ -281,11 +281,13 @@ def show(
 ) -> None:
     """Show everything about one resource: types, labels, definition, relations both ways, and the
     sources and status of the claims it takes part in."""
+    from .hints import with_your_prefix
     from .lookup import describe, resolve_term
     from .reports import render_description, to_json
 
-    engine = open_engine(graph_options(ctx, source, no_bundled, store))
-    found = describe(engine, resolve_term(engine, term))
+    opts = graph_options(ctx, source, no_bundled, store)
+    engine = open_engine(opts)
+    found = describe(engine, resolve_term(engine, with_your_prefix(term, opts.sources)))
     write_output(to_json(found) if fmt is ReportFormat.JSON else render_description(found), None)
 
 

@@ -19,7 +19,13 @@ from .engine import Engine
 from .namespaces import CPK, CPKID, OURS, PREFIXES, shorten
 from .suggest import closest, namespace_of
 
-__all__ = ["declared_prefixes", "declared_prefixes_in", "terms_of_ours", "undefined_term_warnings"]
+__all__ = [
+    "declared_prefixes",
+    "declared_prefixes_in",
+    "terms_of_ours",
+    "undefined_term_warnings",
+    "with_your_prefix",
+]
 
 _DECLARATION = re.compile(r"(?:@prefix|\bPREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
 _TEXT_FORMATS = (".ttl", ".trig", ".n3")
@@ -72,3 +78,19 @@ def undefined_term_warnings(
         hint = f" (did you mean {shorten(best)}?)" if best else ""
         warnings.append(f"{shorten(iri)} is in the query but nowhere in the graph{hint}")
     return warnings
+
+
+def with_your_prefix(text: str, sources: Iterable[Path]) -> str:
+    """A CURIE with a prefix your files declare (``ex:theme-1``) as ``<IRI>``; other text as it is."""
+    from .sources import collect_sources
+
+    prefix, colon, local = text.partition(":")
+    if (
+        not colon
+        or prefix in PREFIXES
+        or local.startswith("//")
+        or not re.fullmatch(r"[A-Za-z][\w.-]*", prefix)
+    ):
+        return text
+    namespace = declared_prefixes(collect_sources(list(sources))).get(prefix)
+    return f"<{namespace}{local}>" if namespace else text
