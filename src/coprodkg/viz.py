@@ -130,15 +130,9 @@ def write_html(
     **options: Any,
 ) -> Path:
     """Write :func:`render_html`'s page to ``path`` (UTF-8) and return the path."""
-    target = Path(path)
-    page = render_html(source, **options)
-    if target.is_dir():
-        raise OutputError(f"--output {target} is a folder: give a file name")
-    try:
-        target.write_text(page, encoding="utf-8")
-    except OSError as error:
-        raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
-    return target
+    from .files import write_file
+
+    return write_file(Path(path), render_html(source, **options))
 
 
 def display_explorer(source: Engine | nx.MultiDiGraph, *, height: int = 680, **options: Any) -> Explorer:
