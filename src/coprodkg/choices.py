@@ -5,11 +5,13 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "DiffFormat",
     "ExportFormat",
     "MapFormat",
     "MetricsFormat",
     "OutputFormat",
     "RankBy",
+    "Reasoning",
     "ReportFormat",
     "ResultKind",
 ]
@@ -83,3 +85,19 @@ class MapFormat(StrEnum):
     HTML = "html"
     CSV = "csv"
     MD = "md"
+
+
+class DiffFormat(StrEnum):
+    """How ``coprodkg diff`` writes the changes."""
+
+    TEXT = "text"
+    MD = "md"
+    JSON = "json"
+
+
+class Reasoning(StrEnum):
+    """What ``--reason`` adds to the graph before a reading command runs."""
+
+    NONE = "none"
+    RDFS = "rdfs"
+    OWL_RL = "owl-rl"

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from .choices import Reasoning
+
 if TYPE_CHECKING:
     from .engine import Engine, KnowledgeGraph
 
@@ -28,6 +30,7 @@ __all__ = [
     "GspEndpointOpt",
     "MaxBytesOpt",
     "NoBundledOpt",
+    "ReasonOpt",
     "SourceFormatOpt",
     "SourcesOpt",
     "StoreOpt",
@@ -111,6 +114,15 @@ TimeoutOpt = Annotated[
         show_default=False,
     ),
 ]
+ReasonOpt = Annotated[
+    Reasoning | None,
+    typer.Option(
+        "--reason",
+        help="Add what the schema entails, in memory (never in your files): rdfs (subclass, "
+        "subproperty, domain, range) or owl-rl (slower).",
+        show_default=False,
+    ),
+]
 MaxBytesOpt = Annotated[
     int | None,
     typer.Option(
@@ -132,6 +144,7 @@ class GraphOptions:
     store: Path | None = None
     remote: dict[str, Any] = field(default_factory=dict)
     source_format: str | None = None
+    reason: str = "none"
 
     def merged(self, sources: list[Path] | None, no_bundled: bool, store: Path | None) -> GraphOptions:
         """These options with a command's own added."""
@@ -141,6 +154,7 @@ class GraphOptions:
             store or self.store,
             self.remote,
             self.source_format,
+            self.reason,
         )
 
 
@@ -167,6 +181,8 @@ def graph_options(
     base = ctx.obj if isinstance(ctx.obj, GraphOptions) else GraphOptions()
     opts = base.merged(sources, no_bundled, store)
     opts.remote = {k: ctx.params[k] for k in REMOTE_PARAMS if ctx.params.get(k) is not None}
+    if ctx.params.get("reason") is not None:
+        opts.reason = str(ctx.params["reason"])
     opts.source_format = ctx.params.get("source_format") or opts.source_format
     if any(str(s) == "-" for s in opts.sources):
         stdin = read_stdin_source(opts.source_format)
@@ -200,7 +216,9 @@ def open_graph(opts: GraphOptions) -> KnowledgeGraph:
     """Load the embedded graph these options describe (with its --timeout, when given)."""
     from .engine import load_graph
 
-    kg = load_graph(opts.sources, bundled=opts.bundled, store=opts.store, progress=progress_reporter())
+    kg = load_graph(
+        opts.sources, bundled=opts.bundled, store=opts.store, progress=progress_reporter(), reason=opts.reason
+    )
     timeout = opts.remote.get("timeout")
     if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
         from .errors import QueryError
@@ -220,6 +238,8 @@ def open_engine(opts: GraphOptions) -> Engine:
         raise EndpointError("--graph, --update-endpoint, --gsp-endpoint and --max-bytes need --endpoint URL")
     if opts.sources or opts.store:
         raise EndpointError("--endpoint queries the remote store: leave out --source and --store")
+    if opts.reason != "none":
+        raise EndpointError("--reason works on the local graph: leave it out with --endpoint")
     from .remote import RemoteGraph
 
     return RemoteGraph(**opts.remote)
