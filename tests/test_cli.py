@@ -88,9 +88,9 @@ def _flags(command: str | None) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("command", "shared"),
     [
-        (None, [*LOCAL, *REMOTE]),
+        (None, [*LOCAL, *REMOTE, "reason"]),
         ("info", [*LOCAL, *REMOTE]),
-        ("query", [*LOCAL, *REMOTE]),
+        ("query", [*LOCAL, *REMOTE, "reason"]),
         ("viz", [*LOCAL, *REMOTE]),
         ("analyse", list(LOCAL)),
         ("load", list(SOURCES)),

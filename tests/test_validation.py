@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
+from coprodkg.reports import render_report
 from coprodkg.validation import validate_sources
+
+from .conftest import Outcome
 
 DATA = Path(__file__).parent / "data"
 
@@ -19,7 +25,10 @@ def test_the_bundled_graph_is_clean() -> None:
 def test_hand_editing_checks_find_each_problem() -> None:
     report = validate_sources([DATA / "incomplete"])
     checks = {(f.check, f.focus) for f in report.findings}
-    assert ("label-definition", "cpkid:test-theme-a") in checks
+    missing_definition = [
+        f for f in report.findings if f.focus == "cpkid:test-theme-a" and f.path == "skos:definition"
+    ]
+    assert len(missing_definition) == 1, "the missing definition is reported once (by the shapes), not twice"
     assert ("undefined", "cpkid:test-undefined-barrier") in checks
     assert any(c == "duplicate-label" for c, _ in checks)
     shacl = [f for f in report.findings if f.check == "shacl"]
@@ -53,3 +62,139 @@ def test_blank_node_findings_name_what_they_are_about(tmp_path: Path) -> None:
     assert claim, [f.as_dict() for f in report.findings]
     assert "Theme T" in claim[0].label
     assert "_:" not in json.dumps([f.as_dict() for f in report.findings])
+
+
+# ---- the researcher's study: each mistake of issue 11, one per case ------------------------------
+
+MY_STUDY = Path(__file__).parent / "data" / "researcher" / "my-study.ttl"
+
+#: name -> (text in my-study.ttl, the mistake, check, the start of the message, what to type)
+MISTAKES = {
+    "prefix ns/ for ns#": (
+        "<https://w3id.org/coprodkg/ns#>",
+        "<https://w3id.org/coprodkg/ns/>",
+        "prefix",
+        "the prefix cpk: is <https://w3id.org/coprodkg/ns/>, one character away",
+        "@prefix cpk: <https://w3id.org/coprodkg/ns#> .",
+    ),
+    "prefix http for https": (
+        "<https://w3id.org/coprodkg/id/>",
+        "<http://w3id.org/coprodkg/id/>",
+        "prefix",
+        "the prefix cpkid: is <http://w3id.org/coprodkg/id/>",
+        "@prefix cpkid: <https://w3id.org/coprodkg/id/> .",
+    ),
+    "link without its claim": (
+        "rdf:predicate cpk:addresses ; rdf:object ex:no-time ;",
+        "rdf:predicate cpk:addresses ; rdf:object ex:cafes ;",
+        "missing-claim",
+        "the link cpk:addresses ex:no-time has no cpk:Claim",
+        "rdf:subject ex:theme-1 ; rdf:predicate cpk:addresses ; rdf:object ex:no-time ;",
+    ),
+    "duplicate source code": (
+        'skos:notation "EX1"',
+        'skos:notation "S1"',
+        "duplicate-code",
+        "the source code 'S1' is also the code of cpkid:S1",
+        "",
+    ),
+    "misspelt class": (
+        "ex:no-time a cpk:Barrier",
+        "ex:no-time a cpk:Barier",
+        "undefined",
+        "unknown class cpk:Barier: it is defined nowhere; did you mean cpk:Barrier?",
+        "cpk:Barrier",
+    ),
+    "misspelt resource": (
+        "cpk:involves cpkid:local-authority-staff ;",
+        "cpk:involves cpkid:local-authority-staf ;",
+        "undefined",
+        "unknown term cpkid:local-authority-staf: it is defined nowhere; did you mean cpkid:local-authority-staff?",
+        "cpkid:local-authority-staff",
+    ),
+    "misspelt property": (
+        'skos:definition "Staff workloads',
+        'skos:defintion "Staff workloads',
+        "undefined",
+        "unknown property skos:defintion: it is defined nowhere; did you mean skos:definition?",
+        "skos:definition",
+    ),
+    "theme number as a number": (
+        'skos:notation "1"',
+        "skos:notation 1",
+        "theme-number",
+        "the theme number 1 is not a plain string",
+        'skos:notation "1"',
+    ),
+    "count in quotes": (
+        "cpk:participantCount 40 ;",
+        'cpk:participantCount "40" ;',
+        "shacl",
+        "cpk:participantCount must be a whole number",
+        "",
+    ),
+}
+
+
+#: where the finding belongs when it is not the changed text: the link that lost its claim
+AT = {"link without its claim": "cpk:addresses ex:no-time ;"}
+
+
+@pytest.mark.parametrize("case", list(MISTAKES))
+def test_each_mistake_is_flagged_once_at_its_line_with_the_fix(
+    case: str, tmp_path: Path, cli: Callable[..., Outcome]
+) -> None:
+    original, mistake, check, message, fix = MISTAKES[case]
+    text = MY_STUDY.read_text(encoding="utf-8")
+    assert text.count(original) >= 1
+    wrong = text.replace(original, mistake, 1)
+    at = AT.get(case, mistake)
+    line = wrong[: wrong.index(at)].count("\n") + 1
+    path = tmp_path / "my-study.ttl"
+    path.write_text(wrong, encoding="utf-8")
+    report = validate_sources([path])
+    assert len(report.findings) == 1, [f.as_dict() for f in report.findings]
+    finding = report.findings[0]
+    assert (finding.check, finding.file, finding.line) == (check, str(path), line)
+    assert finding.message.startswith(message), finding.message
+    assert fix in finding.suggestion
+    text = render_report(report)
+    assert text.splitlines()[0].startswith(f"{path}:{line}: [{check}] ")
+    assert "<<" not in text
+    assert text.rstrip().endswith(f"1 finding in {len(report.files)} files")
+    if case == "misspelt class":  # the command line gives the same, as text and as JSON
+        outcome = cli("validate", path, "--format", "json")
+        assert outcome.code == 1
+        data = json.loads(outcome.stdout)
+        assert data["findings"] == [finding.as_dict()]
+        assert data["summary"] == report.summary()
+        assert cli("validate", path).stdout == text
+
+
+def test_the_example_study_is_clean_and_files_are_arguments(cli: Callable[..., Outcome]) -> None:
+    example = Path(__file__).resolve().parents[1] / "docs" / "examples" / "my-study.ttl"
+    assert cli("validate", example).code == 0
+    outcome = cli("validate", MY_STUDY)
+    assert outcome.code == 0, outcome.stdout
+    assert outcome.stdout.startswith("ok: ") and outcome.stdout.strip().endswith("files conform")
+
+
+def test_the_claim_snippet_makes_the_file_clean(tmp_path: Path) -> None:
+    original, mistake, *_ = MISTAKES["link without its claim"]
+    path = tmp_path / "my-study.ttl"
+    path.write_text(MY_STUDY.read_text(encoding="utf-8").replace(original, mistake, 1), encoding="utf-8")
+    (finding,) = validate_sources([path]).findings
+    assert finding.suggestion.startswith("@prefix rdfs: ")  # the file does not declare it
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + finding.suggestion + "\n", encoding="utf-8")
+    report = validate_sources([path])
+    assert report.conforms, [f.as_dict() for f in report.findings]
+
+
+def test_shacl_findings_on_blank_nodes_have_lines(tmp_path: Path) -> None:
+    path = tmp_path / "anchor.ttl"
+    text = MY_STUDY.read_text(encoding="utf-8").replace(
+        'oa:exact "protected time"', 'oa:exact "' + "x" * 80 + '"'
+    )
+    path.write_text(text, encoding="utf-8")
+    (finding,) = validate_sources([path]).findings
+    assert finding.check == "shacl" and finding.line == text[: text.index("x" * 80)].count("\n") + 1

@@ -364,12 +364,16 @@ def load_graph(
     bundled: bool = True,
     store: Path | str | None = None,
     progress: Progress | None = None,
+    reason: str = "none",
 ) -> KnowledgeGraph:
     """Load the bundled graph and/or user files into memory, or open an on-disk store.
 
     ``sources`` are files or folders (searched recursively). With ``store`` the graph is read
-    from that on-disk store and nothing is parsed.
+    from that on-disk store and nothing is parsed. ``reason`` (``rdfs``, ``owl-rl``) adds what
+    the schema entails, in memory (see :mod:`coprodkg.reasoning`).
     """
+    if reason != "none":
+        return _reasoned(load_graph(sources, bundled=bundled, store=store, progress=progress), reason)
     sources = list(sources)
     if store is not None:
         if sources:
@@ -382,6 +386,18 @@ def load_graph(
     paths = source_paths(sources, bundled=bundled)
     oxstore = ox.Store()
     return KnowledgeGraph(oxstore, load_files(oxstore, paths, progress=progress))
+
+
+def _reasoned(kg: KnowledgeGraph, reason: str) -> KnowledgeGraph:
+    """``kg`` with its entailments added; an on-disk store is copied to memory first, never changed."""
+    from .reasoning import materialise
+
+    if kg.location is not None:
+        memory = ox.Store()
+        memory.extend(kg.store.quads_for_pattern(None, None, None, None))
+        kg = KnowledgeGraph(memory, kg.files())
+    materialise(kg, reason)
+    return kg
 
 
 def fill_store(

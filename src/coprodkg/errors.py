@@ -6,7 +6,8 @@ line and exits with status 2. Anything else is a bug and shows a traceback. ::
     CoprodkgError
     ├── SourceError            a source file or folder cannot be used
     │   ├── ParseError         a source does not parse (file, line, column)
-    │   └── SourceLimitError   a source goes past a parsing limit (depth, literal size, entities)
+    │   ├── SourceLimitError   a source goes past a parsing limit (depth, literal size, entities)
+    │   └── TableError         a row of a table to import breaks a rule (row, column)
     ├── QueryError             a query cannot be run
     │   ├── UnknownQueryError  no named query by that name (with close names)
     │   ├── QuerySyntaxError   the SPARQL text is malformed
@@ -36,6 +37,7 @@ __all__ = [
     "SourceError",
     "SourceLimitError",
     "StoreError",
+    "TableError",
     "TermError",
     "UnknownQueryError",
 ]
@@ -69,6 +71,10 @@ class ParseError(SourceError):
 
 class SourceLimitError(SourceError):
     """A source goes past a parsing limit: nesting depth, literal size, or XML entity declarations."""
+
+
+class TableError(SourceError):
+    """A table given to ``coprodkg import`` cannot be read, or one of its rows breaks a rule."""
 
 
 class QueryError(CoprodkgError):

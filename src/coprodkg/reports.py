@@ -134,19 +134,18 @@ def render_named_query(q: NamedQuery) -> str:
 
 
 def render_report(report: Report) -> str:
-    """``coprodkg validate`` as text: one line per finding, then a summary."""
+    """``coprodkg validate`` as text: ``file:line: [check] what: message``, what to type under it,
+    then a summary line."""
     lines = []
     for f in report.findings:
         where = f.file or "-"
         if f.line is not None:
             where += f":{f.line}" + (f":{f.column}" if f.column is not None else "")
-        what = " ".join(
-            x for x in (f.label and f"{f.label!r}", f.focus and f"<{f.focus}>" if f.focus else "") if x
-        )
-        path = f" {f.path}:" if f.path else ""
-        lines.append(f"{where}: [{f.check}] {what}{path} {f.message}".replace("  ", " "))
-    checked = f"{len(report.files)} files"
-    lines.append(
-        f"ok: {checked} conform" if report.conforms else f"{len(report.findings)} findings in {checked}"
-    )
+        what = " ".join(x for x in (f.focus, f.label and f"({f.label})", f.path) if x)
+        lines.append(f"{where}: [{f.check}] " + (f"{what}: " if what else "") + f.message)
+        if "\n" in f.suggestion:
+            lines += ["    add:", *("      " + s for s in f.suggestion.splitlines())]
+        elif f.suggestion:
+            lines.append(f"    write: {f.suggestion}")
+    lines.append(report.summary())
     return "\n".join(lines) + "\n"

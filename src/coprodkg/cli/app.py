@@ -107,7 +107,7 @@ app = typer.Typer(
     help="A knowledge graph of how research evidence is co-produced with local government: "
     "query it with SPARQL, explore it, extend it with your own Turtle files.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -121,7 +121,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-@graph_options(*LOCAL, *REMOTE)
+@graph_options(*LOCAL, *REMOTE, "reason")
 def _root(
     ctx: typer.Context,
     opts: GraphOptions,

@@ -9,7 +9,16 @@ from enum import StrEnum
 
 from ..formats import OutputFormat
 
-__all__ = ["ExportFormat", "MapFormat", "MetricsFormat", "OutputFormat", "RankBy", "ReportFormat"]
+__all__ = [
+    "DiffFormat",
+    "ExportFormat",
+    "MapFormat",
+    "MetricsFormat",
+    "OutputFormat",
+    "RankBy",
+    "Reasoning",
+    "ReportFormat",
+]
 
 
 class ExportFormat(StrEnum):
@@ -59,3 +68,19 @@ class MapFormat(StrEnum):
     HTML = "html"
     CSV = "csv"
     MD = "md"
+
+
+class DiffFormat(StrEnum):
+    """How ``coprodkg diff`` writes the changes."""
+
+    TEXT = "text"
+    MD = "md"
+    JSON = "json"
+
+
+class Reasoning(StrEnum):
+    """What ``--reason`` adds to the graph before a reading command runs."""
+
+    NONE = "none"
+    RDFS = "rdfs"
+    OWL_RL = "owl-rl"

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, get_args
 
 import typer
 
-from .choices import ReportFormat
+from .choices import Reasoning, ReportFormat
 
 if TYPE_CHECKING:
     from ..engine import Engine, KnowledgeGraph
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 __all__ = [
     "LOCAL",
     "REMOTE",
-    "REMOTE_PARAMS",
     "SHARED_OPTIONS",
     "SOURCES",
     "EndpointOpt",
@@ -42,6 +41,7 @@ __all__ = [
     "GspEndpointOpt",
     "MaxBytesOpt",
     "NoBundledOpt",
+    "ReasonOpt",
     "ReportFormatOpt",
     "SourceFormatOpt",
     "SourcesOpt",
@@ -135,6 +135,15 @@ MaxBytesOpt = Annotated[
     ),
 ]
 
+ReasonOpt = Annotated[
+    Reasoning | None,
+    typer.Option(
+        "--reason",
+        help="Add what the schema entails, in memory (never in your files): rdfs (subclass, "
+        "subproperty, domain, range) or owl-rl (slower).",
+        show_default=False,
+    ),
+]
 ReportFormatOpt = Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")]
 
 # each shared option once: its parameter name, its declaration and its default
@@ -149,6 +158,7 @@ _DECLARED: dict[str, tuple[Any, Any]] = {
     "graph": (GraphIriOpt, None),
     "timeout": (TimeoutOpt, None),
     "max_bytes": (MaxBytesOpt, None),
+    "reason": (ReasonOpt, None),
 }
 SHARED_OPTIONS: Mapping[str, Any] = MappingProxyType({n: get_args(d)[1] for n, (d, _) in _DECLARED.items()})
 """Each shared option's Typer declaration, by parameter name."""
@@ -158,7 +168,6 @@ LOCAL = (*SOURCES, "store")
 """The local graph: files, or an on-disk store."""
 REMOTE = ("endpoint", "update_endpoint", "gsp_endpoint", "graph", "timeout", "max_bytes")
 """A remote store, by its SPARQL endpoints."""
-REMOTE_PARAMS = REMOTE
 _CONTEXT = "graph_options_context"  # the parameter that hands the decorator the Typer context
 
 
@@ -175,6 +184,7 @@ class GraphOptions:
     store: Path | None = None
     remote: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     source_format: str | None = None
+    reason: str = "none"
 
     def merged(self, given: Mapping[str, Any]) -> GraphOptions:
         """These options with a command's own (by parameter name) added: its sources after these,
@@ -187,6 +197,7 @@ class GraphOptions:
             store=given.get("store") or self.store,
             remote=MappingProxyType(remote),
             source_format=given.get("source_format") or self.source_format,
+            reason=str(given["reason"]) if given.get("reason") is not None else self.reason,
         )
 
     def with_sources(self, extra: Sequence[Path] | None) -> GraphOptions:
@@ -294,7 +305,9 @@ def open_graph(opts: GraphOptions) -> KnowledgeGraph:
     """Load the embedded graph these options describe (with its --timeout, when given)."""
     from ..engine import load_graph
 
-    kg = load_graph(opts.sources, bundled=opts.bundled, store=opts.store, progress=progress_reporter())
+    kg = load_graph(
+        opts.sources, bundled=opts.bundled, store=opts.store, progress=progress_reporter(), reason=opts.reason
+    )
     timeout = opts.remote.get("timeout")
     if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
         from ..errors import QueryError
@@ -314,6 +327,8 @@ def open_engine(opts: GraphOptions) -> Engine:
         raise EndpointError("--graph, --update-endpoint, --gsp-endpoint and --max-bytes need --endpoint URL")
     if opts.sources or opts.store:
         raise EndpointError("--endpoint queries the remote store: leave out --source and --store")
+    if opts.reason != "none":
+        raise EndpointError("--reason works on the local graph: leave it out with --endpoint")
     from ..remote import RemoteGraph
 
     return RemoteGraph(**opts.remote)
