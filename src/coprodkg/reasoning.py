@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from .engine import KnowledgeGraph
 from .errors import SourceError
+from .sources import to_oxigraph
 
 __all__ = ["INFERRED", "RULES", "materialise", "materialise_owlrl", "materialise_rdfs"]
 
@@ -83,27 +84,12 @@ def materialise_owlrl(kg: KnowledgeGraph, semantics: str = "owl-rl") -> int:
     from rdflib import Literal, URIRef
 
     quads = [  # owlrl works in generalised RDF: leave out what RDF cannot state (literal subjects)
-        ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), target)  # type: ignore[arg-type]
+        ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), target)  # type: ignore[arg-type]
         for s, p, o in graph
         if (s, p, o) not in before and not isinstance(s, Literal) and isinstance(p, URIRef)
     ]
     kg.store.extend(quads)
     return len(quads)
-
-
-def _to_ox(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    assert isinstance(term, Literal)
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    if term.datatype is not None:
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-    return ox.Literal(str(term))
 
 
 def materialise(kg: KnowledgeGraph, reason: str) -> int:

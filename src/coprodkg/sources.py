@@ -39,6 +39,7 @@ __all__ = [
     "load_file",
     "load_files",
     "parse_check",
+    "to_oxigraph",
 ]
 
 #: File extension -> Oxigraph format. Quad formats keep their own named graphs.
@@ -227,7 +228,7 @@ _RDFLIB_FORMATS = {
 
 def _slow_quads(path: Path, graph: ox.NamedNode, limits: Limits) -> list[ox.Quad]:
     """A file's triples read by rdflib, which has no buffer limit, for values past Oxigraph's."""
-    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib import Graph, Literal
 
     parsed = Graph()
     with path.open("rb") as handle:
@@ -237,21 +238,33 @@ def _slow_quads(path: Path, graph: ox.NamedNode, limits: Limits) -> list[ox.Quad
     limit = limits.literal_mb * 1_000_000
 
     def term(node: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        if isinstance(node, URIRef):
-            return ox.NamedNode(str(node))
-        if isinstance(node, BNode):
-            return ox.BlankNode(str(node))
-        assert isinstance(node, Literal)
-        if len(node) > limit:
+        if isinstance(node, Literal) and len(node) > limit:
             raise SourceLimitError(
                 f"{display_path(path)} holds a literal of {len(node) / 1e6:.0f} MB, over "
                 f"COPRODKG_MAX_LITERAL_MB={limits.literal_mb}"
             )
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)) if node.datatype else None)
+        return to_oxigraph(node)
 
     return [ox.Quad(term(s), term(p), term(o), graph) for s, p, o in parsed]  # type: ignore[arg-type]
+
+
+def to_oxigraph(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib IRI, blank node or literal as the same Oxigraph term.
+
+    >>> from rdflib import Literal
+    >>> to_oxigraph(Literal("chat", lang="fr"))
+    <Literal value=chat language=fr>
+    """
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, Literal)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
 
 
 def _close(source: dict[str, Any]) -> None:
