@@ -26,6 +26,7 @@ from pathlib import Path
 from .catalogue import list_queries
 from .engine import KnowledgeGraph
 from .errors import OutputError
+from .files import write_file
 from .namespaces import CPK, shorten
 
 __all__ = ["Reference", "gather_reference", "render_reference", "write_reference"]
@@ -251,11 +252,10 @@ def write_reference(kg: KnowledgeGraph, output: Path) -> Path:
     """Write the page: ``FILE.md`` as Markdown, ``FILE.html`` as HTML, a folder gets ``index.html``."""
     target = output / "index.html" if output.is_dir() or not output.suffix else output
     if target.suffix.lower() not in (".html", ".htm", ".md"):
-        raise OutputError(f"--output {output}: give a folder, a .html file or a .md file")
+        raise OutputError(f"{output}: give a folder, a .html file or a .md file")
     text = render_reference(kg, "md" if target.suffix.lower() == ".md" else "html")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
     except OSError as error:
         raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
-    return target
+    return write_file(target, text)
