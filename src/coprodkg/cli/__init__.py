@@ -5,7 +5,8 @@
   frozen :class:`~.options.GraphOptions`; the engine they describe;
 - :mod:`.choices`: the fixed choices (``--format`` ...), as enums;
 - :mod:`.output`: where a command's output goes;
-- :mod:`.commands`: the commands, each a declaration and one library call.
+- :mod:`.reading`, :mod:`.extending`, :mod:`.stores`, :mod:`.network`: the commands, by family,
+  each a declaration and one library call.
 
 Heavy libraries are imported inside the commands, so ``coprodkg --help`` stays fast. Only this
 package imports Typer or prints; the library raises its own errors.
@@ -13,7 +14,11 @@ package imports Typer or prints; the library raises its own errors.
 
 from __future__ import annotations
 
-from . import commands as commands  # registers the commands on the app
+# each module registers its commands on the app, in this order (the order of `coprodkg --help`)
+# isort: off
+from . import reading, extending, stores, network  # noqa: F401
+
+# isort: on
 from .app import app, main
 
 __all__ = ["app", "main"]
