@@ -155,7 +155,7 @@ def _shacl(kg: KnowledgeGraph, context: _Context, shapes: Path) -> list[Finding]
 
     data = _union(kg)
     shapes_graph = Graph().parse(shapes, format="turtle")
-    _, results, _ = pyshacl.validate(data, shacl_graph=shapes_graph, inference="none", advanced=True)
+    _, results, _ = pyshacl.validate(data, shacl_graph=shapes_graph, inference="none", advanced=False)
     findings = []
     for result in results.subjects(URIRef(RDF + "type"), URIRef(SH + "ValidationResult")):
         focus = results.value(result, URIRef(SH + "focusNode"))
