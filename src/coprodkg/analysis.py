@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING
 from rdflib import URIRef
 
 from . import algorithms
-from .errors import TermError
-from .namespaces import PREFIXES, shorten
-from .network_files import NETWORK_FORMATS, render_network, write_network
 from .algorithms import SEED
+from .errors import TermError
+from .namespaces import shorten
+from .network_files import NETWORK_FORMATS, render_network, write_network
 from .projection import project
 
 if TYPE_CHECKING:
@@ -197,38 +197,23 @@ def analyse(
         )
         for node, attrs in graph.nodes(data=True)
     ]
-    order = (by, *(r for r in RANKINGS if r != by))
-    metrics.sort(key=lambda m: (*(-getattr(m, r) for r in order), m.label))
+    ranking = (by, *(r for r in RANKINGS if r != by))
+    metrics.sort(key=lambda m: (*(-getattr(m, r) for r in ranking), m.label))
     return metrics if top is None else metrics[:top]
 
 
 def _resolve(graph: nx.MultiDiGraph, engine: Engine | None, term: str | URIRef) -> str:
     """The node a user means, by IRI, CURIE or label (through the engine when there is one)."""
-    if isinstance(term, URIRef) or engine is None:
-        text = str(term)
-        iri = _expand(text.strip("<>")) if not isinstance(term, URIRef) else text
-        if iri in graph:
-            return iri
-        wanted = " ".join(text.casefold().split())
-        matches = sorted(n for n, label in graph.nodes(data="label") if str(label).casefold() == wanted)
-        if len(matches) == 1:
-            return str(matches[0])
-        if matches:
-            raise TermError(f"{text!r} is ambiguous: it could be {', '.join(shorten(m) for m in matches)}")
-        raise TermError(f"no node of the network is called {text!r}; try `coprodkg search`")
-    from .lookup import resolve_term
+    from .lookup import resolve_node, resolve_term
 
+    if isinstance(term, URIRef) or engine is None:
+        return resolve_node(graph, term)
     iri = str(resolve_term(engine, term))
     if iri not in graph:
         raise TermError(
             f"{term!r} ({shorten(iri)}) is not part of the network: it is a claim, a schema term or a literal"
         )
     return iri
-
-
-def _expand(text: str) -> str:
-    prefix, sep, local = text.partition(":")
-    return PREFIXES[prefix] + local if sep and prefix in PREFIXES and not local.startswith("//") else text
 
 
 def _prepare(

@@ -18,18 +18,13 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .engine import Engine
-from .lookup import DEFINITION_PROPERTIES, LABEL_PROPERTIES
+from .lookup import DEFINITION_PROPERTIES, LABEL_PROPERTIES, expand
 from .namespaces import PREFIXES, shorten, with_prefixes
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = ["KINDS", "project"]
-
-
-def expand(curie: str) -> str:
-    prefix, local = curie.split(":", 1)
-    return PREFIXES[prefix] + local
 
 
 #: Kind -> the classes whose instances have it, in priority order (first match wins).
