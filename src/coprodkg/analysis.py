@@ -29,6 +29,7 @@ from .algorithms import SEED
 from .errors import TermError
 from .namespaces import shorten
 from .network_files import NETWORK_FORMATS, render_network, write_network
+from .progress import stage
 from .projection import project
 
 if TYPE_CHECKING:
@@ -177,12 +178,13 @@ def analyse(
     graph = _network(graph_or_engine)
     if graph.number_of_nodes() == 0:
         return []
-    order, ends = _indexed(graph)
-    between = algorithms.betweenness(len(order), ends)
-    rank = algorithms.pagerank(len(order), ends)
+    with stage("measuring the network"):
+        order, ends = _indexed(graph)
+        between = algorithms.betweenness(len(order), ends)
+        rank = algorithms.pagerank(len(order), ends)
+        found = [{order[i] for i in members} for members in algorithms.communities(len(order), ends)]
     betweenness = dict(zip(order, between.tolist(), strict=True))
     pagerank = dict(zip(order, rank.tolist(), strict=True))
-    found = [{order[i] for i in members} for members in algorithms.communities(len(order), ends)]
     ordered = sorted(found, key=lambda c: (-len(c), min(str(graph.nodes[n].get("label", n)) for n in c)))
     community = {node: number for number, members in enumerate(ordered, start=1) for node in members}
     metrics = [

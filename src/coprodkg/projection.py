@@ -25,6 +25,7 @@ from . import __version__
 from .engine import Engine
 from .lookup import DEFINITION_PROPERTIES, LABEL_PROPERTIES, expand
 from .namespaces import PREFIXES, shorten, with_prefixes
+from .progress import stage
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -240,6 +241,11 @@ def _write_cache(cache: Path, key: str, graph: nx.MultiDiGraph) -> None:
 
 
 def _project(engine: Engine, provenance: bool) -> nx.MultiDiGraph:
+    with stage("projecting the network"):
+        return _make(engine, provenance)
+
+
+def _make(engine: Engine, provenance: bool) -> nx.MultiDiGraph:
     import networkx as nx
 
     kinds = _kinds(engine)
