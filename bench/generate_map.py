@@ -1,20 +1,23 @@
 """Make an evidence map of N studies in coprodkg's own model, from the bundled content.
 
-Copy 0 is the bundled content itself (loaded by every command anyway); copies 1 … N-1 are written
-as one N-Triples file each, the way a team keeps one file per study. In each copy every resource
+N counts studies. The bundled ones come first (every command loads them anyway): the seed, and,
+once the evidence map's content is there, E1 … E10. Study k beyond them is copy k // t of bundled
+study k % t (t bundled studies), written as one N-Triples file, the way a team keeps one file per
+study; the map's ``cpk:includesStudy`` names each new study. In each copy every resource
 of ``cpkid:`` is renamed (``cpkid:theme-1`` → ``cpkid:theme-1--m7``), blank nodes are its own and
 study codes get the copy's number (``S1`` → ``S1.7``), while the schema, the shapes and the status
 vocabulary stay shared. The copies are linked the way a real map is linked:
 
-- **shared concepts**: every shared concept of the map (``cpk:SharedConcept``, when the evidence
-  map's content is there) stays one resource; and each copy's own themes, mechanisms, barriers,
-  facilitators, outcomes and concepts are aligned to the bundled study's (``skos:closeMatch`` with
-  a ``cpk:Alignment`` claim giving strength, rationale and sources, as the map model says);
+- **shared concepts**: the map's shared concepts (``cpk:SharedConcept``) stay one resource each,
+  so every copy's alignments to them link it to the other studies' concepts; without the map's
+  content, each copy's own themes, mechanisms, barriers, facilitators, outcomes and concepts are
+  aligned to the seed's (``skos:closeMatch`` with a ``cpk:Alignment`` claim giving strength,
+  rationale and sources, as the map model says);
 - **shared actor roles**: ``cpk:ActorRole`` resources are the same in every copy;
 - **some shared authors and organisations**: people are shared within teams of
   :data:`TEAM` consecutive copies and organisations within groups of :data:`CONSORTIUM`.
 
-    python bench/generate_map.py 100 /tmp/map100      # 99 files beside the bundled content
+    python bench/generate_map.py 100 /tmp/map100      # 99 (or 89) files beside the bundled content
 """
 
 from __future__ import annotations
@@ -46,16 +49,32 @@ CONSORTIUM = 8
 ALIGNED = ("Theme", "Mechanism", "Barrier", "Facilitator", "Outcome", "Concept", "Finding")
 
 
-def _read(content: Path) -> tuple[list[ox.Triple], dict[str, set[str]]]:
-    """Every triple of the content files, and each resource's types."""
-    triples: list[ox.Triple] = []
-    for path in sorted(content.rglob("*.ttl")):
-        triples.extend(t.triple for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+def _parse(paths: list[Path]) -> list[ox.Triple]:
+    return [q.triple for path in paths for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+
+
+def _types(triples: list[ox.Triple]) -> dict[str, set[str]]:
     types: dict[str, set[str]] = {}
     for t in triples:
         if t.predicate.value == RDF + "type" and isinstance(t.subject, ox.NamedNode):
             types.setdefault(t.subject.value, set()).add(t.object.value)
-    return triples, types
+    return types
+
+
+def templates(content: Path) -> list[list[Path]]:
+    """The bundled studies, each as the files a copy of it is made from.
+
+    With the evidence map's content (``studies/eNN-*.ttl``) there are eleven: the seed (every
+    file outside ``studies/`` but the map itself) and E1 … E10; each takes ``studies/authors.ttl``
+    along, for its people. Without it the whole content is one study.
+    """
+    every = sorted(content.rglob("*.ttl"))
+    studies = sorted((content / "studies").glob("e[0-9]*.ttl"))
+    if not studies:
+        return [every]
+    authors = [p for p in [content / "studies" / "authors.ttl"] if p.is_file()]
+    shared = {*studies, *authors, content / "map" / "evidence-map.ttl"}
+    return [[p for p in every if p not in shared] + authors, *([s, *authors] for s in studies)]
 
 
 def _classes(triples: list[ox.Triple]) -> dict[str, set[str]]:
@@ -79,10 +98,13 @@ def _classes(triples: list[ox.Triple]) -> dict[str, set[str]]:
 class MapCopy:
     """The renaming of copy ``number`` of the content."""
 
-    def __init__(self, number: int, types: dict[str, set[str]], supers: dict[str, set[str]]) -> None:
+    def __init__(
+        self, number: int, types: dict[str, set[str]], supers: dict[str, set[str]], *, align: bool = True
+    ) -> None:
         self.number = number
         self.types = types
         self.supers = supers
+        self.align = align
 
     def _is(self, iri: str, cls: str) -> bool:
         return any(cls in self.supers.get(t, {t}) for t in self.types.get(iri, ()))
@@ -115,10 +137,12 @@ class MapCopy:
         for t in triples:
             p = t.predicate.value
             yield f"{self.term(t.subject)} <{p}> {self.term(t.object, p)} .\n"  # type: ignore[arg-type]
-        yield from self.alignments()
+        if self.align:
+            yield from self.alignments()
 
     def alignments(self) -> Iterator[str]:
-        """Each of this copy's own concepts, close to the bundled study's concept of the same name."""
+        """Each of this copy's own concepts, close to the bundled study's concept of the same name
+        (when the content has no shared concepts of its own to align to)."""
         for iri in sorted(self.types):
             if not any(self._is(iri, CPK + k) for k in ALIGNED):
                 continue
@@ -145,17 +169,31 @@ class MapCopy:
 
 
 def generate(studies: int, out: Path, content: Path = CONTENT) -> list[Path]:
-    """Write copies 1 … ``studies``-1 of the content into ``out``; return the files written."""
-    triples, types = _read(content)
-    supers = _classes(triples)
+    """Write studies ``len(templates)`` … ``studies``-1 of the map into ``out``, one file each, and
+    return the files written (the first ones are the bundled studies themselves).
+
+    Study ``k`` is copy ``k // t`` of bundled study ``k % t`` (``t`` bundled studies).
+    """
+    parts = [_parse(paths) for paths in templates(content)]
+    everything = _parse(sorted(content.rglob("*.ttl")))  # the map's own file too: what is shared
+    types = _types(everything)
+    supers = _classes(everything)
+    shared = any(CPK + "SharedConcept" in found for found in types.values())
+    maps = sorted(iri for iri, found in types.items() if CPK + "EvidenceMap" in found)
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("study-*.nt"):
         old.unlink()
     written = []
-    for number in range(1, studies):
+    for number in range(len(parts), studies):
+        triples = parts[number % len(parts)]
+        copy = MapCopy(number // len(parts), types, supers, align=not shared)
         path = out / f"study-{number:04d}.nt"
         with path.open("w", encoding="utf-8") as handle:
-            handle.writelines(MapCopy(number, types, supers).lines(triples))
+            handle.writelines(copy.lines(triples))
+            included = sorted({t.object.value for t in triples if t.predicate.value == CPK + "mapStudy"})
+            handle.writelines(
+                f"<{m}> <{CPK}includesStudy> <{copy.iri(study)}> .\n" for m in maps for study in included
+            )
         written.append(path)
     return written
 

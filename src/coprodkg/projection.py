@@ -50,7 +50,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "cpk:ProjectComponent",
         "fabio:Journal",
     ),
-    "concept": ("cpk:Concept", "cpk:Finding"),
+    "concept": ("cpk:Concept", "cpk:Finding", "cpk:SharedConcept"),
 }
 
 _XSD = PREFIXES["xsd"]
