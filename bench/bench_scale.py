@@ -33,7 +33,7 @@ sys.path.insert(0, str(HERE))
 
 from generate_map import generate  # noqa: E402
 
-QUERY = "actors"  # a named query with no parameters, over every study's actors
+QUERY = "data-sources"  # a named query with no parameters, over every study's data sources
 PROJECT = "import sys; from coprodkg import load_graph; from coprodkg.projection import project; project(load_graph(sys.argv[1:]))"
 
 #: Step -> (what it is, time target, whose the target is).
