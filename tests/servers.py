@@ -8,13 +8,21 @@ installs both. The recipes behind these functions are in ``../shared/recipes.md`
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import IO
 
 from coprodkg.serve import wait_for_answer
 
@@ -24,7 +32,8 @@ _VIRTUOSO_VAD = "/usr/share/virtuoso-opensource-7/vad"
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on (right now)."""
+    """A TCP port on 127.0.0.1 that nothing listens on (right now): only for servers that cannot
+    bind port 0 and tell which port they got (Oxigraph, Virtuoso); callers retry when it is taken."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -78,20 +87,31 @@ def wait_until_ready(server: Running, probe: str, seconds: float) -> None:
 def start_oxigraph(
     workdir: Path, *, read_only: bool = False, location: bool = True, extra: tuple[str, ...] = ()
 ) -> Running:
-    """``oxigraph serve`` on a free loopback port, on disk in ``workdir`` (or in memory)."""
+    """``oxigraph serve`` on a free loopback port, on disk in ``workdir`` (or in memory).
+
+    Oxigraph cannot report the port it got for ``:0``, so a port is picked first; when another
+    process took it meanwhile, another is tried.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    args = [oxigraph_binary(), "serve-read-only" if read_only else "serve", "--bind", f"127.0.0.1:{port}"]
-    if location:
-        args += ["--location", str(workdir / "db")]
-    args += extra
-    with (workdir / "server.log").open("wb") as log:
-        process = subprocess.Popen(
-            args, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "RUST_BACKTRACE": "0"}
-        )
-    server = Running("oxigraph", process, f"http://127.0.0.1:{port}", workdir)
-    wait_until_ready(server, f"{server.base}/query?query=ASK%7B%7D", 20)
-    return server
+    for _ in range(3):
+        port = free_port()
+        args = [oxigraph_binary(), "serve-read-only" if read_only else "serve", "--bind", f"127.0.0.1:{port}"]
+        if location:
+            args += ["--location", str(workdir / "db")]
+        args += extra
+        with (workdir / "server.log").open("wb") as log:
+            process = subprocess.Popen(
+                args, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "RUST_BACKTRACE": "0"}
+            )
+        server = Running("oxigraph", process, f"http://127.0.0.1:{port}", workdir)
+        try:
+            wait_until_ready(server, f"{server.base}/query?query=ASK%7B%7D", 20)
+        except RuntimeError:
+            if "in use" in server.log():
+                continue
+            raise
+        return server
+    raise RuntimeError(f"oxigraph found no free port:\n{server.log()}")
 
 
 _VIRTUOSO_INI = """\
@@ -174,3 +194,119 @@ def isql(server: Running, password: str, statements: str) -> str:
     if done.returncode != 0 or "Error" in done.stdout + done.stderr:
         raise RuntimeError(f"isql failed: {done.stdout} {done.stderr}")
     return done.stdout
+
+
+# ---- child processes, measured -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildRun:
+    """How a child process ended: its status, output, wall time and peak memory."""
+
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_rss_mb: float
+
+
+_LAUNCHER = """
+import os, sys
+pid = os.posix_spawn(sys.executable, [sys.executable, "-m", "coprodkg", *sys.argv[2:]], os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def run_child(args: Sequence[str], *, timeout: float = 60) -> ChildRun:
+    """Run ``coprodkg ARGS`` in a child and measure it: its peak RSS comes from ``wait4``.
+
+    A small launcher starts it, because Linux carries a process's peak RSS across ``exec``:
+    started straight from the test process, the child would report the test process's size.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "maxrss"
+        start = time.monotonic()
+        process = subprocess.Popen(
+            [sys.executable, "-c", _LAUNCHER, str(report), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            stdout, stderr = process.communicate()
+        seconds = time.monotonic() - start
+        peak = int(report.read_text()) / 1024 if report.is_file() else float("nan")
+    return ChildRun(
+        process.returncode, stdout.decode(errors="replace"), stderr.decode(errors="replace"), seconds, peak
+    )
+
+
+class Lines:
+    """A child's output read line by line, never waiting longer than asked."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self.seen: list[str] = []
+
+        def pump() -> None:
+            for line in stream:
+                self._lines.put(line)
+            self._lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+
+    def until(self, wanted: Callable[[str], bool], seconds: float = 30) -> str:
+        """The first line for which ``wanted`` is true; fail after ``seconds`` or at the end."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                line = self._lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no such line within {seconds} s; got {self.seen}") from None
+            if line is None:
+                raise AssertionError(f"the output ended; got {self.seen}")
+            self.seen.append(line)
+            if wanted(line):
+                return line
+
+
+def peak_rss_mb(pid: int) -> float:
+    """A running process's peak resident memory so far (``VmHWM``), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(f"no VmHWM for {pid}")
+
+
+@contextmanager
+def loopback(handle: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[str]:
+    """A misbehaving HTTP server on 127.0.0.1, bound to port 0: ``handle`` answers every request.
+    Yields its base URL; stops it (and its request threads' sockets) afterwards."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def _any(self) -> None:
+            with suppress(BrokenPipeError, ConnectionResetError):
+                # read the request first: closing with unread data makes the kernel reset the
+                # connection, and the client may then lose the answer
+                self.body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                handle(self)
+
+        do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _any  # noqa: N815
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -166,7 +166,10 @@ def test_export_and_load_store(cli: Run, tmp_path: Path) -> None:
             ["query", "-e", "CONSTRUCT WHERE { ?t ?p ?o }", "-p", "t=cpkid:theme-1"],
             ["short form", "CONSTRUCT"],
         ),
-        (["query", "themes", "--endpoint", "http://127.0.0.1:9/q", "--timeout", "nan"], ["--timeout"]),
+        (
+            ["query", "themes", "--endpoint", "http://127.0.0.1:9/q", "--timeout", "nan"],
+            ["timeout must be a number of seconds"],
+        ),
         (["query", "themes", "--endpoint", "http://[::1"], ["not a valid URL"]),
         (["serve", "--host", "nosuch.invalid", "--port", "0"], ["cannot listen"]),
     ],

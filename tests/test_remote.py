@@ -1,4 +1,8 @@
-"""Remote stores, tested against real servers on loopback: Oxigraph server and a private Virtuoso.
+"""Remote stores: real servers on loopback (Oxigraph server, a private Virtuoso), and faults.
+
+Faults of the client (retries, auth, garbage, deadlines, leaks) go through a fake wire under the
+real :class:`~coprodkg.remote.Transport`, in-process; hostile loopback servers then face a child
+``coprodkg`` whose time and peak memory are measured.
 
 Each server starts once per session (see ``servers.py``), gets the bundled graph pushed into a
 named graph, and must then answer every named query as the embedded engine does. Differences that
@@ -12,19 +16,19 @@ the SPARQL standard allows are normalised, and only those:
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
-import signal
-import subprocess
-import sys
-import threading
+import socket
+import time
 import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -34,8 +38,16 @@ from rdflib.compare import isomorphic
 from coprodkg import KnowledgeGraph
 from coprodkg.catalogue import NamedQuery, list_queries
 from coprodkg.engine import serialize_graph
-from coprodkg.remote import RemoteGraph, pull_graph, push_graph
-from coprodkg.serve import start_server, stop_server
+from coprodkg.errors import EndpointError
+from coprodkg.remote import (
+    USER_AGENT,
+    RemoteGraph,
+    Transport,
+    pull_graph,
+    push_graph,
+    transport,
+)
+from coprodkg.remote.transport import Reply, Request
 
 from .conftest import Outcome, assert_user_error
 from .servers import (
@@ -43,7 +55,9 @@ from .servers import (
     Running,
     free_port,
     launch_virtuoso,
+    loopback,
     ready_virtuoso,
+    run_child,
     start_oxigraph,
 )
 
@@ -186,11 +200,11 @@ def test_the_explorer_draws_the_remote_graph(store: Store, cli: CLI, tmp_path: P
     def drawn(*args: str) -> tuple[int, int]:
         out = tmp_path / "explorer.html"
         assert cli("viz", "-o", out, *args).code == 0
-        data = json.loads(
-            re.search(
-                r'<script id="kg-data" type="application/json">(.*?)</script>', out.read_text(), re.S
-            ).group(1)
-        )  # type: ignore[union-attr]
+        found = re.search(
+            r'<script id="kg-data" type="application/json">(.*?)</script>', out.read_text(), re.S
+        )
+        assert found is not None
+        data = json.loads(found.group(1))
         return len(data["nodes"]), len(data["edges"])
 
     assert drawn("--endpoint", store.query, "--graph", GRAPH) == drawn()
@@ -301,28 +315,6 @@ def test_missing_credentials(stores: dict[str, Store], cli: CLI, monkeypatch: py
     assert_user_error(outcome, "401", "COPRODKG_USER")
 
 
-def test_read_only_served_graph_refuses_push(cli: CLI, bundled: KnowledgeGraph) -> None:
-    server = start_server(bundled, port=0)
-    try:
-        before = RemoteGraph(server.query_url).graphs()
-        args = [
-            "--endpoint",
-            server.query_url,
-            "--gsp-endpoint",
-            server.store_url,
-            "--graph",
-            GRAPH,
-            "--replace",
-        ]
-        assert_user_error(cli("push", *args), "403")
-        args = ["--endpoint", server.query_url, "--update-endpoint", server.update_url, "--graph", GRAPH]
-        assert_user_error(cli("push", *args), "403")
-        assert RemoteGraph(server.query_url).graphs() == before
-    finally:
-        assert stop_server(server) is not None
-    assert not server.workdir.exists()
-
-
 def test_server_down_and_wrong_port(tmp_path: Path, cli: CLI) -> None:
     server = start_oxigraph(tmp_path / "down", location=False)
     server.stop()
@@ -348,34 +340,154 @@ def test_query_rejected_with_the_servers_reason(store: Store, cli: CLI) -> None:
     assert_user_error(outcome, "rejected the request: ")
 
 
+# ---- faults through a fake wire, in-process: retry, auth, garbage, deadlines, leaks -------------------
+
+URL = "http://127.0.0.1:9/sparql"
+Step = Callable[[Request], Reply] | BaseException
+
+
+@dataclass
+class FakeWire:
+    """Answers each request with the next step of a script (the last one repeats); records them."""
+
+    script: list[Step]
+    seen: list[Request] = field(default_factory=list)
+
+    def __call__(self, request: Request, deadline: float) -> Reply:
+        self.seen.append(request)
+        step = self.script.pop(0) if len(self.script) > 1 else self.script[0]
+        if isinstance(step, BaseException):
+            raise step
+        return step(request)
+
+
+def answer(
+    status: int = 200,
+    body: bytes = b"",
+    content_type: str = "application/sparql-results+json",
+    **headers: str,
+) -> Callable[[Request], Reply]:
+    """A step answering ``status`` with ``body`` (header names in ``headers`` use _ for -)."""
+    fields = {"content-type": content_type, **{k.replace("_", "-"): v for k, v in headers.items()}}
+    return lambda request: Reply(status, fields, iter([body]))
+
+
+def endless(chunk: bytes, pause: float = 0.0) -> Callable[[Request], Reply]:
+    """A step whose body never ends (a chunk after each ``pause``), bounded at 100,000 chunks."""
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(100_000):
+            time.sleep(pause)
+            yield chunk
+
+    return lambda request: Reply(200, {"content-type": "application/sparql-results+json"}, chunks())
+
+
+def count(n: int) -> Callable[[Request], Reply]:
+    row = {"n": {"type": "literal", "value": str(n), "datatype": XSD + "integer"}}
+    return answer(body=json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [row]}}).encode())
+
+
+NO_CONTENT = answer(204, content_type="")
+
+
 @pytest.fixture
-def fake_http() -> Iterator[Callable[[bytes, str, int], str]]:
-    """A tiny local HTTP server answering every request with a fixed body."""
-    servers: list[ThreadingHTTPServer] = []
+def wire(monkeypatch: pytest.MonkeyPatch) -> Callable[..., FakeWire]:
+    """Install a fake wire under every Transport the CLI makes; no credentials unless a test sets them."""
+    monkeypatch.delenv("COPRODKG_USER", raising=False)
+    monkeypatch.delenv("COPRODKG_PASSWORD", raising=False)
+    monkeypatch.setenv("NETRC", os.devnull)
 
-    def serve(body: bytes, content_type: str, status: int = 200) -> str:
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+    def install(*script: Step) -> FakeWire:
+        fake = FakeWire(list(script))
+        monkeypatch.setattr(transport, "send_http", fake)
+        return fake
 
-            do_GET = do_POST = _answer  # noqa: N815
+    return install
 
-            def log_message(self, *args: object) -> None:
-                pass
 
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        servers.append(httpd)
-        return f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
+def timed(run: Callable[[], Outcome], seconds: float) -> Outcome:
+    start = time.monotonic()
+    outcome = run()
+    assert time.monotonic() - start < seconds, f"took more than {seconds} s"
+    return outcome
 
-    yield serve
-    for httpd in servers:
-        httpd.shutdown()
-        httpd.server_close()
+
+def test_requests_carry_the_user_agent(wire: Callable[..., FakeWire], cli: CLI) -> None:
+    fake = wire(count(5))
+    assert cli("query", "-e", "SELECT (COUNT(*) AS ?n) {}", "--endpoint", URL).code == 0
+    assert fake.seen[0].headers["User-Agent"] == USER_AGENT
+
+
+def test_busy_answers_are_retried_with_backoff(wire: Callable[..., FakeWire], cli: CLI) -> None:
+    fake = wire(answer(503), answer(429, retry_after="0"), count(5))
+    outcome = cli("query", "-e", "SELECT (COUNT(*) AS ?n) {}", "--endpoint", URL, "-f", "csv")
+    assert outcome.code == 0 and outcome.stdout.split() == ["n", "5"]
+    assert len(fake.seen) == 3
+
+
+def test_busy_for_good_is_one_line(wire: Callable[..., FakeWire], cli: CLI) -> None:
+    fake = wire(answer(503, b"busy", "text/plain"))
+    outcome = timed(lambda: cli("query", "themes", "--endpoint", URL), 5)
+    assert_user_error(outcome, "is busy (HTTP 503)")
+    assert len(fake.seen) == 3
+
+
+def test_updates_are_never_retried(wire: Callable[..., FakeWire], cli: CLI) -> None:
+    fake = wire(answer(503, b"busy", "text/plain"))
+    outcome = cli("query", "--update", "-e", "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "--endpoint", URL)
+    assert_user_error(outcome, "HTTP 503")
+    assert len(fake.seen) == 1
+    assert fake.seen[0].headers["Content-Type"].startswith("application/sparql-update")
+
+
+@pytest.mark.parametrize("where", ["environment", "netrc"])
+def test_basic_credentials_go_pre_emptively(
+    wire: Callable[..., FakeWire], cli: CLI, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, where: str
+) -> None:
+    if where == "environment":
+        monkeypatch.setenv("COPRODKG_USER", "ann")
+        monkeypatch.setenv("COPRODKG_PASSWORD", "pw1")
+    fake = wire(answer(401, www_authenticate='Basic realm="kg"'), count(5), count(5))
+    if where == "netrc":
+        netrc = tmp_path / "netrc"
+        netrc.write_text("machine 127.0.0.1 login ann password pw1\n")
+        netrc.chmod(0o600)
+        monkeypatch.setenv("NETRC", str(netrc))
+    assert cli("query", "-e", "SELECT (COUNT(*) AS ?n) {}", "--endpoint", URL).code == 0
+    probe, query = fake.seen
+    assert probe.method == "HEAD" and probe.body is None and "Authorization" not in probe.headers
+    assert query.headers["Authorization"] == "Basic " + base64.b64encode(b"ann:pw1").decode()
+
+
+def test_digest_is_answered_and_refused_credentials_are_one_line(
+    wire: Callable[..., FakeWire], cli: CLI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COPRODKG_USER", "dba")
+    monkeypatch.setenv("COPRODKG_PASSWORD", "wrong-pw")
+    challenge = 'Digest realm="kg", nonce="abc", qop="auth", algorithm="MD5"'
+    fake = wire(answer(401, www_authenticate=challenge))
+    outcome = cli("query", "themes", "--endpoint", URL)
+    assert_user_error(outcome, "401", "credentials were refused")
+    assert "wrong-pw" not in outcome.stderr
+    answered = [r.headers.get("Authorization", "") for r in fake.seen if r.method == "POST"]
+    assert len(answered) == 2  # the remembered challenge, then the fresh one; then it gives up
+    assert all(a.startswith('Digest username="dba", realm="kg", nonce="abc"') for a in answered)
+
+
+def test_a_bad_netrc_is_one_line(
+    wire: Callable[..., FakeWire], cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login ann password pw\nbogus x\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    fake = wire(count(5))
+    assert_user_error(cli("query", "themes", "--endpoint", URL), "cannot read", "netrc", "at line 2")
+    assert not fake.seen
+
+
+_DEEP = b'{"head": {"vars": ["n"]}, "results": {"bindings": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}}"
 
 
 @pytest.mark.parametrize(
@@ -385,62 +497,258 @@ def fake_http() -> Iterator[Callable[[bytes, str, int], str]]:
         (b'{"head": {"vars": ["n"]}, "results": {"bindi', "application/sparql-results+json", "malformed"),
         (b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": 3}]}}', "application/json", "malformed"),
         (b"\x00\x01 not json", "application/sparql-results+json", "malformed"),
+        (_DEEP, "application/sparql-results+json", "nested deeper than 64 levels"),
+        (
+            b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "\\u001b[2J", "value": ""}}]}}',
+            "application/json",
+            "unknown term type",
+        ),
     ],
-    ids=["html-page", "truncated-json", "bad-binding", "junk"],
+    ids=["html-page", "truncated-json", "bad-binding", "junk", "deep-nesting", "escapes-in-type"],
 )
-def test_not_an_endpoint_or_garbage(
-    fake_http: Callable[..., str], cli: CLI, body: bytes, content_type: str, message: str
+def test_garbage_answers_are_one_line(
+    wire: Callable[..., FakeWire], cli: CLI, body: bytes, content_type: str, message: str
 ) -> None:
-    assert_user_error(cli("query", "themes", "--endpoint", fake_http(body, content_type)), message)
+    wire(answer(body=body, content_type=content_type))
+    outcome = timed(lambda: cli("query", "themes", "--endpoint", URL), 5)
+    assert_user_error(outcome, message)
+    assert "\x1b" not in outcome.stderr
 
 
-def test_user_agent_and_no_credentials_on_the_command_line(cli: CLI) -> None:
-    from coprodkg.remote import USER_AGENT
+def test_the_deadline_covers_the_whole_answer(wire: Callable[..., FakeWire], cli: CLI) -> None:
+    """A server sending a byte every 50 ms never times out a per-read timeout; the deadline does."""
+    wire(endless(b" ", pause=0.05))
+    outcome = timed(lambda: cli("query", "themes", "--endpoint", URL, "--timeout", "0.5"), 3)
+    assert_user_error(outcome, "did not answer within 0.5 s")
 
-    assert USER_AGENT.startswith("coprodkg/")
-    assert_user_error(
-        cli("query", "themes", "--endpoint", "http://me:pw@127.0.0.1:1/sparql"), "COPRODKG_USER"
+
+def test_the_size_cap_stops_an_endless_answer(wire: Callable[..., FakeWire], cli: CLI) -> None:
+    wire(endless(b" " * 65536))
+    outcome = timed(lambda: cli("query", "themes", "--endpoint", URL, "--max-bytes", "1000000"), 5)
+    assert_user_error(outcome, "more than 1,000,000 bytes", "size cap")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://ann:pw1-secret@files.example.org/x",
+        "http://ann:pw1-secret@[::1/sparql",
+        "http://ann:pw1-secret@h:port/q",
+    ],
+    ids=["ftp", "malformed-ipv6", "bad-port"],
+)
+def test_credentials_in_a_url_are_never_printed(wire: Callable[..., FakeWire], cli: CLI, url: str) -> None:
+    fake = wire(count(5))
+    outcome = cli("query", "themes", "--endpoint", url)
+    assert_user_error(outcome, "endpoint")
+    assert "pw1-secret" not in outcome.stderr and "ann" not in outcome.stderr
+    assert not fake.seen
+
+
+def test_a_redirect_is_named_without_its_credentials(wire: Callable[..., FakeWire], cli: CLI) -> None:
+    wire(answer(302, content_type="text/html", location="http://ann:pw1-secret@other.example/sparql"))
+    outcome = cli("query", "themes", "--endpoint", URL)
+    assert_user_error(outcome, "redirects (HTTP 302) to http://other.example/sparql")
+    assert "pw1-secret" not in outcome.stderr
+
+
+def test_server_text_is_escaped(wire: Callable[..., FakeWire], cli: CLI) -> None:
+    wire(answer(500, b"\x1b[2J\x1b]0;owned\x07 boom\xe2\x80\xae", "text/plain"))
+    outcome = cli("query", "themes", "--endpoint", URL)
+    assert_user_error(outcome, "HTTP 500", "\\x1b[2J")
+    assert "\x1b" not in outcome.stderr and "\x07" not in outcome.stderr and "\u202e" not in outcome.stderr
+
+
+def _updates(fake: FakeWire) -> list[str]:
+    return [
+        r.body.decode()
+        for r in fake.seen
+        if r.body and r.headers.get("Content-Type", "").startswith("application/sparql-update")
+    ]
+
+
+@pytest.mark.parametrize("drop_works", [True, False], ids=["staging-removed", "staging-named"])
+def test_a_push_cut_after_staging_cleans_up_or_says_how(bundled: KnowledgeGraph, drop_works: bool) -> None:
+    cut = ConnectionResetError("cut")
+    fake = FakeWire([count(0), NO_CONTENT, cut, NO_CONTENT if drop_works else cut])
+    with pytest.raises(EndpointError) as caught:
+        push_graph(bundled, URL, graph=GRAPH, batch_size=50, transport=Transport(wire=fake))
+    message = str(caught.value)
+    assert "\n" not in message and "broke off the connection" in message
+    staging = re.search(r"<(urn:coprodkg:staging:[0-9a-f-]+)>", _updates(fake)[0])
+    assert staging is not None
+    assert _updates(fake)[-1] == f"DROP SILENT GRAPH <{staging.group(1)}>"
+    if drop_works:
+        assert "its staging graph was removed" in message
+    else:
+        assert f"<{staging.group(1)}> may remain" in message
+        assert (
+            f"coprodkg query --update --endpoint {URL} -e 'DROP SILENT GRAPH <{staging.group(1)}>'" in message
+        )
+
+
+def test_a_store_without_gsp_gets_sparql_update(bundled: KnowledgeGraph) -> None:
+    """The fallback is chosen by the status (405), not by the message."""
+    fake = FakeWire([count(0), answer(405, b"no", "text/plain"), NO_CONTENT, count(len(bundled))])
+    report = push_graph(
+        bundled, URL, graph=GRAPH, gsp_endpoint=URL + "/store", replace=True, transport=Transport(wire=fake)
     )
+    assert report.ok and report.method.startswith("SPARQL Update")
+    assert fake.seen[1].method == "PUT" and "MOVE" not in _updates(fake)[-1]
 
 
-# ---- serve ----------------------------------------------------------------------------------------
+def test_a_refused_connection_is_not_a_missing_graph(wire: Callable[..., FakeWire], cli: CLI) -> None:
+    """The old code read '404' in '…/ds404/data: connection refused' as a missing graph."""
+    wire(ConnectionRefusedError())
+    outcome = cli("pull", "--gsp-endpoint", "http://127.0.0.1:9/ds404/data", "--graph", GRAPH)
+    assert_user_error(outcome, "connection refused")
+    wire(answer(404, b"not found", "text/plain"))
+    outcome = cli("pull", "--gsp-endpoint", "http://127.0.0.1:9/ds/data", "--graph", GRAPH)
+    assert_user_error(outcome, f"has no graph <{GRAPH}>")
 
 
-def _ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+_BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="urn:e#">
+<rdf:Description rdf:about="urn:x"><e:p>&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;</e:p></rdf:Description>
+</rdf:RDF>"""
 
 
-@pytest.mark.parametrize("background", [False, True], ids=["terminal", "background-job"])
-def test_serve_answers_sparqlwrapper_and_stops_on_ctrl_c(bundled: KnowledgeGraph, background: bool) -> None:
-    """A shell starts background jobs with SIGINT ignored, and the server inherits that: the
-    regression this guards against left the server running after the SIGINT."""
-    from SPARQLWrapper import JSON, SPARQLWrapper
+def test_rdf_xml_entities_are_never_expanded(wire: Callable[..., FakeWire], cli: CLI) -> None:
+    wire(answer(body=_BOMB, content_type="application/rdf+xml"))
+    outcome = timed(lambda: cli("pull", "--gsp-endpoint", URL, "--graph", GRAPH), 5)
+    assert_user_error(outcome, "document type declaration")
 
-    process = subprocess.Popen(
-        [sys.executable, "-m", "coprodkg", "serve", "--port", "0"],
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=_ignore_sigint if background else None,
-    )
+
+def test_json_ld_contexts_are_never_fetched_or_read(
+    wire: Callable[..., FakeWire], cli: CLI, tmp_path: Path
+) -> None:
+    hits: list[str] = []
+
+    def context(handler: BaseHTTPRequestHandler) -> None:
+        hits.append(handler.path)
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/ld+json")
+        handler.end_headers()
+        handler.wfile.write(b'{"@context": {"p": "urn:leaked#p"}}')
+
+    secret = tmp_path / "secret.jsonld"
+    secret.write_text('{"@context": {"p": "urn:secret-file-content#"}}')
+    with loopback(context) as base:
+        for ref in (f"{base}/ctx", secret.as_uri(), [{"q": "urn:q#"}, f"{base}/ctx2"]):
+            doc = {"@context": ref, "@id": "urn:s", "p": "o"}
+            wire(answer(body=json.dumps(doc).encode(), content_type="application/ld+json"))
+            outcome = cli("pull", "--gsp-endpoint", URL, "--graph", GRAPH)
+            assert_user_error(outcome, "context by reference", "never fetched")
+            assert "secret-file-content" not in outcome.stderr + outcome.stdout
+    assert hits == []
+
+
+# ---- the same faults over real loopback servers, in a child process: time and peak memory -----------------
+
+
+def _stream_forever(handler: BaseHTTPRequestHandler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/sparql-results+json")
+    handler.end_headers()
+    for _ in range(32_768):  # 2 GiB at most
+        handler.wfile.write(b" " * 65536)
+
+
+def _drip(handler: BaseHTTPRequestHandler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/sparql-results+json")
+    handler.end_headers()
+    for _ in range(150):  # 30 s at most
+        handler.wfile.write(b" ")
+        handler.wfile.flush()
+        time.sleep(0.2)
+
+
+def _serve_body(body: bytes, content_type: str) -> Callable[[BaseHTTPRequestHandler], None]:
+    def handle(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return handle
+
+
+@pytest.mark.parametrize(
+    ("handle", "args", "message", "seconds"),
+    [
+        (_stream_forever, ["query", "themes", "--max-bytes", "5000000"], "size cap", 20),
+        (_drip, ["query", "themes", "--timeout", "2"], "did not answer within 2 s", 10),
+        (_serve_body(_DEEP, "application/sparql-results+json"), ["query", "themes"], "nested deeper", 20),
+        (
+            _serve_body(_BOMB, "application/rdf+xml"),
+            ["query", "-e", "CONSTRUCT WHERE { ?s ?p ?o }"],
+            "document type",
+            20,
+        ),
+    ],
+    ids=["stream-forever", "one-byte-drip", "deep-json", "entity-bomb"],
+)
+def test_hostile_servers_cost_bounded_time_and_memory(
+    handle: Callable[[BaseHTTPRequestHandler], None], args: list[str], message: str, seconds: float
+) -> None:
+    with loopback(handle) as base:
+        run = run_child([*args, "--endpoint", f"{base}/sparql"], timeout=60)
+    lines = run.stderr.strip().splitlines()
+    assert run.code == 2 and len(lines) == 1 and message in lines[0], run.stderr
+    assert run.seconds < seconds, run.seconds
+    assert run.peak_rss_mb < 150, (
+        run.peak_rss_mb
+    )  # a healthy query peaks near 51 MiB (bench/bench_hostile.py)
+
+
+def test_a_push_cut_mid_way_leaves_a_real_server_as_it_was(tmp_path: Path, cli: CLI) -> None:
+    """Through a loopback relay that drops the connection on the second batch: the store (a real
+    Oxigraph server) ends with the graphs it had, no staging graph left behind."""
+    server = start_oxigraph(tmp_path / "cut", location=False)
+    updates: list[str] = []
+
+    def relay(handler: BaseHTTPRequestHandler) -> None:
+        body = handler.body  # type: ignore[attr-defined]
+        if handler.path.startswith("/update"):
+            updates.append(body.decode())
+            if len(updates) == 2:
+                handler.close_connection = True
+                handler.connection.shutdown(socket.SHUT_RDWR)  # cut, no answer
+                return
+        request = urllib.request.Request(
+            server.base + handler.path,
+            data=body or None,
+            method=handler.command,
+            headers={k: v for k, v in handler.headers.items() if k.lower() in ("content-type", "accept")},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, kind, data = (
+                    response.status,
+                    response.headers.get("Content-Type", ""),
+                    response.read(),
+                )
+        except urllib.error.HTTPError as error:
+            status, kind, data = error.code, error.headers.get("Content-Type", ""), error.read()
+        handler.send_response(status)
+        handler.send_header("Content-Type", kind)
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
     try:
-        assert process.stderr is not None
-        lines = []
-        for line in process.stderr:
-            lines.append(line)
-            if "Ctrl-C" in line:
-                break
-        url = next(m.group(0) for m in (re.search(r"http://\S+/query", x) for x in lines) if m)
-        assert url.startswith("http://127.0.0.1:")
-        wrapper = SPARQLWrapper(url)
-        wrapper.setReturnFormat(JSON)
-        wrapper.setQuery("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        count = wrapper.query().convert()["results"]["bindings"][0]["n"]["value"]  # type: ignore[index]
-        assert int(count) == len(bundled)
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=15) == 0
+        before = RemoteGraph(f"{server.base}/query").graphs()
+        with loopback(relay) as base:
+            args = ["--endpoint", f"{base}/query", "--update-endpoint", f"{base}/update", "--graph", GRAPH]
+            outcome = cli("push", *args)
+        assert_user_error(outcome, "broke off the connection", "its staging graph was removed")
+        assert len(updates) == 3 and updates[-1].startswith("DROP SILENT GRAPH <urn:coprodkg:staging:")
+        assert RemoteGraph(f"{server.base}/query").graphs() == before
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    with pytest.raises(urllib.error.URLError):
-        SPARQLWrapper(url).query()
+        server.stop()

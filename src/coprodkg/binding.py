@@ -13,23 +13,11 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from .errors import ParameterError, QuerySyntaxError
+from .sparql import FORMS, TOKEN
 
 __all__ = ["bind_values", "serialize_term"]
 
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<brace>[{}])
-  | (?P<word>[A-Za-z_][\w-]*)
-  | (?P<var>[?$]\w+)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_FORMS = {"SELECT", "ASK", "DESCRIBE", "CONSTRUCT"}
 
 
 def serialize_term(term: Node) -> str:
@@ -51,11 +39,11 @@ def _where_brace(sparql: str) -> int:
     """The offset just after the ``{`` that opens the query's WHERE group."""
     form = None
     after_where = False
-    for match in _TOKEN.finditer(sparql):
+    for match in TOKEN.finditer(sparql):
         kind = match.lastgroup
         if kind == "word":
             word = match.group().upper()
-            if form is None and word in _FORMS:
+            if form is None and word in FORMS:
                 form = word
             elif form is not None and word == "WHERE":
                 if form == "CONSTRUCT":
@@ -79,7 +67,7 @@ def _visible_variables(sparql: str, start: int) -> set[str]:
     seen: set[str] = set()
     depth, hidden_from = 1, None  # hidden_from: the depth at which a sub-SELECT's body began
     projection, parens, after_as = False, 0, False
-    for match in _TOKEN.finditer(sparql, start):
+    for match in TOKEN.finditer(sparql, start):
         kind, text = match.lastgroup, match.group()
         if kind == "brace":
             depth += 1 if text == "{" else -1

@@ -24,6 +24,7 @@ from .options import (
     GraphIriOpt,
     GraphOptions,
     GspEndpointOpt,
+    MaxBytesOpt,
     NoBundledOpt,
     SourcesOpt,
     StoreOpt,
@@ -130,6 +131,7 @@ def info(
     gsp_endpoint: GspEndpointOpt = None,
     graph: GraphIriOpt = None,
     timeout: TimeoutOpt = None,
+    max_bytes: MaxBytesOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
 ) -> None:
     """Summarise the graph: triples, instances per class, the files loaded, the prefixes."""
@@ -187,6 +189,7 @@ def query(
     gsp_endpoint: GspEndpointOpt = None,
     graph: GraphIriOpt = None,
     timeout: TimeoutOpt = None,
+    max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Run a named query, a .rq file or inline SPARQL (-e) and print the answer."""
     from .catalogue import parse_assignments, resolve_query
@@ -263,6 +266,7 @@ def show(
     gsp_endpoint: GspEndpointOpt = None,
     graph: GraphIriOpt = None,
     timeout: TimeoutOpt = None,
+    max_bytes: MaxBytesOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
 ) -> None:
     """Show everything about one resource: types, labels, definition, relations both ways, and the
@@ -288,6 +292,7 @@ def search(
     gsp_endpoint: GspEndpointOpt = None,
     graph: GraphIriOpt = None,
     timeout: TimeoutOpt = None,
+    max_bytes: MaxBytesOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
 ) -> None:
     """Find resources by label, alternative label or definition (ignoring case and accents), best first."""
@@ -482,6 +487,7 @@ def push(
     update_endpoint: UpdateEndpointOpt = None,
     gsp_endpoint: GspEndpointOpt = None,
     timeout: TimeoutOpt = None,
+    max_bytes: MaxBytesOpt = None,
     source: SourcesOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
@@ -489,7 +495,7 @@ def push(
     """Upload the loaded graph (bundled and --source files, or --store) into a named graph of a remote
     store, by the Graph Store Protocol (--gsp-endpoint) or else SPARQL Update; report the server's count."""
     from .errors import EndpointError
-    from .remote import DEFAULT_TIMEOUT, push_graph
+    from .remote import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, push_graph
 
     if endpoint is None or graph is None:
         raise EndpointError("push needs --endpoint URL (to count) and --graph IRI (the target graph)")
@@ -502,6 +508,7 @@ def push(
         gsp_endpoint=gsp_endpoint,
         replace=replace,
         timeout=timeout or DEFAULT_TIMEOUT,
+        max_bytes=max_bytes or DEFAULT_MAX_BYTES,
     )
     print(
         f"sent {report.sent} triples to <{report.graph}> by {report.method}; "
@@ -523,14 +530,21 @@ def pull(
     ] = None,
     gsp_endpoint: GspEndpointOpt = None,
     timeout: TimeoutOpt = None,
+    max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Fetch a named graph from a remote store (GSP GET with --gsp-endpoint, else CONSTRUCT) as Turtle."""
     from .errors import EndpointError
-    from .remote import DEFAULT_TIMEOUT, pull_graph
+    from .remote import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, pull_graph
 
     if graph is None or (endpoint is None and gsp_endpoint is None):
         raise EndpointError("pull needs --graph IRI and --endpoint URL (or --gsp-endpoint URL)")
-    pulled = pull_graph(endpoint, graph=graph, gsp_endpoint=gsp_endpoint, timeout=timeout or DEFAULT_TIMEOUT)
+    pulled = pull_graph(
+        endpoint,
+        graph=graph,
+        gsp_endpoint=gsp_endpoint,
+        timeout=timeout or DEFAULT_TIMEOUT,
+        max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+    )
     write_output(pulled.serialize(format="turtle"), output)
     print(f"{len(pulled)} triples from <{graph}>", file=sys.stderr)
 
@@ -548,6 +562,15 @@ def serve(
         bool,
         typer.Option("--writable", help="Accept SPARQL Update and GSP writes (to a temporary copy only)."),
     ] = False,
+    timeout_s: Annotated[
+        int, typer.Option("--timeout-s", min=1, help="Stop any query that runs longer than this, in seconds.")
+    ] = 30,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service", help="Let queries call other servers (SERVICE) and updates LOAD URLs."
+        ),
+    ] = False,
     source: SourcesOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
@@ -556,10 +579,13 @@ def serve(
     from .serve import start_server, wait_server
 
     kg = open_graph(graph_options(ctx, source, no_bundled, store))
-    server = start_server(kg, host=host, port=port, writable=writable)
+    server = start_server(
+        kg, host=host, port=port, writable=writable, timeout_s=timeout_s, allow_service=allow_service
+    )
     del kg
     mode = "read-write" if writable else "read-only"
-    lines = [f"serving the graph ({mode}) at {server.base}", f"  SPARQL query:  {server.query_url}"]
+    lines = [f"serving the graph ({mode}) at {server.base}", f"  query UI:      {server.base}/"]
+    lines += [f"  SPARQL query:  {server.query_url}"]
     lines += [f"  SPARQL update: {server.update_url}"] if writable else []
     lines += [f"  Graph Store:   {server.store_url}", "press Ctrl-C to stop"]
     raise typer.Exit(wait_server(server, lambda: print("\n".join(lines), file=sys.stderr, flush=True)))
@@ -607,6 +633,7 @@ def viz(
     gsp_endpoint: GspEndpointOpt = None,
     graph: GraphIriOpt = None,
     timeout: TimeoutOpt = None,
+    max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Write the interactive explorer: one offline HTML file with search, filters, a legend and a side panel."""
     from .errors import OutputError

@@ -21,7 +21,7 @@ from rdflib.term import Node
 from .binding import bind_values
 from .choices import ResultKind
 from .errors import QueryError, QuerySyntaxError, SourceError, StoreError
-from .namespaces import with_prefixes
+from .namespaces import PREFIXES
 from .resources import ontology_dir
 from .results import Result
 from .sources import (
@@ -35,6 +35,7 @@ from .sources import (
     load_files,
     parse_check,
 )
+from .sparql import query_form
 
 if TYPE_CHECKING:
     from rdflib import Dataset
@@ -51,9 +52,6 @@ __all__ = [
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_UPDATE = re.compile(
-    r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE | re.MULTILINE
-)
 _AT = re.compile(r"error at (\d+):(\d+): ?")
 
 
@@ -87,14 +85,14 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None)
     return Literal(str(term))
 
 
-def _syntax_error(error: SyntaxError, kind: str, added_lines: int = 0) -> QuerySyntaxError:
-    """One line naming the position in the user's own text (``added_lines`` PREFIX lines came first)."""
+def _syntax_error(error: SyntaxError, kind: str) -> QuerySyntaxError:
+    """One line naming the position in the user's own text."""
     text = " ".join(str(error).split())
     match = _AT.search(text)
     reason = text[match.end() :] if match else text
     if "Prefix not found" in reason:
         reason = "a prefix is used but not declared (add a PREFIX line)"
-    line = int(match.group(1)) - added_lines if match else 0
+    line = int(match.group(1)) if match else 0
     where = f" at line {max(line, 1)}, column {match.group(2)}" if match else ""
     return QuerySyntaxError(f"{kind} syntax error{where}: {reason[:160]}")
 
@@ -163,30 +161,30 @@ class KnowledgeGraph:
         update's default graph is the store's own default graph: name a file's graph with
         ``GRAPH`` to change what came from that file.
         """
-        text = with_prefixes(sparql)
-        added = text.count("\n") - sparql.count("\n")
         try:
-            answer = self.store.query(bind_values(text, bindings or {}), use_default_graph_as_union=True)
+            answer = self.store.query(
+                bind_values(sparql, bindings or {}), prefixes=dict(PREFIXES), use_default_graph_as_union=True
+            )
             return _result(answer)  # results stream: a SERVICE call can fail while they are read
         except (SyntaxError, QuerySyntaxError) as error:
-            if _UPDATE.search(_strip_prologue(sparql)):
-                return self._update(text, allow_update, added)
+            if _is_update(sparql):
+                return self._update(sparql, allow_update)
             if isinstance(error, QuerySyntaxError):
                 raise
-            raise _syntax_error(error, "SPARQL", added) from None
+            raise _syntax_error(error, "SPARQL") from None
         except OSError as error:
             raise QueryError(f"the query failed: {_one_line(error)}") from None
 
-    def _update(self, text: str, allow_update: bool, added: int) -> Result:
+    def _update(self, text: str, allow_update: bool) -> Result:
         if not allow_update:
             raise QueryError(
                 "this is a SPARQL Update and queries are read-only: pass --update to apply it to the "
                 "loaded graph (your source files are never written)"
             )
         try:
-            self.store.update(text)
+            self.store.update(text, prefixes=dict(PREFIXES))
         except SyntaxError as error:
-            raise _syntax_error(error, "SPARQL Update", added) from None
+            raise _syntax_error(error, "SPARQL Update") from None
         except OSError as error:
             raise QueryError(f"the update failed: {_one_line(error)}") from None
         return Result(ResultKind.ASK, boolean=True)
@@ -207,9 +205,11 @@ def _one_line(error: Exception) -> str:
     return " ".join(str(error).split())[:200]
 
 
-def _strip_prologue(sparql: str) -> str:
-    lines = [line for line in sparql.splitlines() if not line.lstrip().startswith("#")]
-    return re.sub(r"^\s*((PREFIX|BASE)\s+[^\n>]*>\s*)+", "", "\n".join(lines), flags=re.IGNORECASE)
+def _is_update(sparql: str) -> bool:
+    try:
+        return query_form(sparql) == "UPDATE"
+    except QuerySyntaxError:
+        return False
 
 
 def _result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Result:

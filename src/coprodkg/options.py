@@ -25,6 +25,7 @@ __all__ = [
     "GraphIriOpt",
     "GraphOptions",
     "GspEndpointOpt",
+    "MaxBytesOpt",
     "NoBundledOpt",
     "SourcesOpt",
     "StoreOpt",
@@ -91,9 +92,22 @@ GraphIriOpt = Annotated[
 ]
 TimeoutOpt = Annotated[
     float | None,
-    typer.Option("--timeout", help="Seconds to wait for the endpoint (default 30).", show_default=False),
+    typer.Option(
+        "--timeout",
+        help="A deadline in seconds for each whole request to the endpoint, retries included (default 30).",
+        show_default=False,
+    ),
 ]
-REMOTE_PARAMS = ("endpoint", "update_endpoint", "gsp_endpoint", "graph", "timeout")
+MaxBytesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-bytes",
+        min=1,
+        help="The largest answer to read from the endpoint, in bytes (default 268435456, 256 MiB).",
+        show_default=False,
+    ),
+]
+REMOTE_PARAMS = ("endpoint", "update_endpoint", "gsp_endpoint", "graph", "timeout", "max_bytes")
 
 
 @dataclass
@@ -155,7 +169,9 @@ def open_engine(opts: GraphOptions) -> Engine:
     if not opts.remote:
         return open_graph(opts)
     if "endpoint" not in opts.remote:
-        raise EndpointError("--graph, --update-endpoint, --gsp-endpoint and --timeout need --endpoint URL")
+        raise EndpointError(
+            "--graph, --update-endpoint, --gsp-endpoint, --timeout and --max-bytes need --endpoint URL"
+        )
     if opts.sources or opts.store:
         raise EndpointError("--endpoint queries the remote store: leave out --source and --store")
     from .remote import RemoteGraph
