@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from . import __version__
 from .engine import Engine
 from .lookup import DEFINITION_PROPERTIES, LABEL_PROPERTIES, expand
-from .namespaces import PREFIXES, shorten, with_prefixes
+from .namespaces import PREFIXES, shorten
 from .progress import stage
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def _rows(engine: Engine, sparql: str) -> Iterator[Row]:
     """
     store = getattr(engine, "store", None)
     if isinstance(store, ox.Store):
-        answer = store.query(with_prefixes(sparql), use_default_graph_as_union=True)
+        answer = store.query(sparql, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
         assert isinstance(answer, ox.QuerySolutions)
         width = len(answer.variables)
         for solution in answer:
