@@ -9,6 +9,9 @@ between the two largest N (``log(t2/t1) / log(N2/N1)``). Results go to bench/res
     python bench/bench_scale.py                     # N = 1, 10, 100 (make bench-scale)
     python bench/bench_scale.py --sizes 1 10 100 300
     python bench/bench_scale.py --sizes 10 --steps analyse path --repeat 1
+
+N counts studies, the bundled ones included: with the evidence map's eleven studies bundled, the
+smallest map is N=11 (``--sizes 11 100 300``).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ ROOT = HERE.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(HERE))
 
-from generate_map import generate  # noqa: E402
+from generate_map import generate, templates  # noqa: E402
 
 QUERY = "data-sources"  # a named query with no parameters, over every study's data sources
 PROJECT = "import sys; from coprodkg import load_graph; from coprodkg.projection import project; project(load_graph(sys.argv[1:]))"
@@ -97,6 +100,11 @@ def jobs(n: int, work: Path) -> dict[str, tuple[list[str], list[str], dict[str, 
     from coprodkg.catalogue import find_query
     from coprodkg.namespaces import with_prefixes
 
+    bundled = len(templates(ROOT / "ontology" / "content"))
+    if n < bundled:
+        raise SystemExit(
+            f"bench_scale.py: the bundled content already holds {bundled} studies: use N >= {bundled}"
+        )
     folder = work / f"map{n}"
     generated = generate(n, folder)
     files = [str(p) for p in [*bundled_files(), *generated]]
