@@ -1,7 +1,7 @@
 """Time the explorer against pyvis defaults and a static-layout floor, in headless Chromium.
 
-For 500, 2,000 and 5,000 generated nodes (kinds from docs/conventions.md, 1.5 random relations per
-node) it measures:
+For the bundled graph and for 500, 2,000 and 5,000 generated nodes (kinds from
+docs/conventions.md, 1.5 random relations per node) it measures:
 
 - coprodkg: from the start of ``coprodkg viz`` (a subprocess: loading, projection, layout and
   writing included) to the page's first draw;
@@ -11,9 +11,12 @@ node) it measures:
   first draw, capped (``--cap``) so the run stays bounded.
 
 First draw = the first ``afterDrawing`` event of ``vis.Network``, caught by wrapping
-``vis.Network.prototype.emit`` before any page script runs. Results go to bench/results/viz.json.
+``vis.Network.prototype.emit`` before any page script runs. On coprodkg's page at its default fit
+(a 1400 × 900 window) it also reads, from vis-network's own node boxes (``getBoundingBox``), how
+many pairs of drawn nodes (shape and label) overlap, and the median label text height on screen
+(font size × zoom). Results go to bench/results/viz.json.
 
-    .venv/bin/python bench/bench_viz.py [--sizes 500,2000,5000] [--cap 60] [--repeat 3]
+    .venv/bin/python bench/bench_viz.py [--sizes bundled,500,2000,5000] [--cap 60] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -76,14 +79,32 @@ def synthetic(n: int, folder: Path, seed: int = 1) -> Path:
     return path
 
 
-def pyvis_page(n: int, turtle: Path, folder: Path, physics: bool) -> Path:
+#: Reads, at the page's default fit, the drawn nodes' overlapping pairs and median label height.
+READ_LABELS = """() => {
+  const c = window.coprodkg, n = c.network, ids = c.visible(), scale = n.getScale();
+  const b = ids.map(id => n.getBoundingBox(id));
+  const order = b.map((_, i) => i).sort((i, j) => b[i].left - b[j].left);
+  let pairs = 0;
+  for (let k = 0; k < order.length; k++) {
+    const a = b[order[k]];
+    for (let m = k + 1; m < order.length && b[order[m]].left < a.right; m++) {
+      const o = b[order[m]];
+      if (o.top < a.bottom && a.top < o.bottom && o.left < a.right) pairs++;
+    }
+  }
+  const heights = ids.map(id => n.body.nodes[id].options.font.size * scale).sort((x, y) => x - y);
+  return { pairs: pairs, median: heights[Math.floor(heights.length / 2)], drawn: ids.length };
+}"""
+
+
+def pyvis_page(n: int | str, turtle: Path | None, folder: Path, physics: bool) -> Path:
     """The same graph written by plain pyvis: defaults (physics on), or positions given and physics off."""
     from pyvis.network import Network
 
     from coprodkg import load_graph, project
-    from coprodkg.layout import force_layout
+    from coprodkg.layout import label_layout, text_width
 
-    graph = project(load_graph([turtle], bundled=False))
+    graph = project(load_graph() if turtle is None else load_graph([turtle], bundled=False))
     order = list(graph)
     index = {node: i for i, node in enumerate(order)}
     net = Network(directed=True, cdn_resources="in_line")
@@ -92,7 +113,8 @@ def pyvis_page(n: int, turtle: Path, folder: Path, physics: bool) -> Path:
             net.add_node(index[node], label=graph.nodes[node]["label"])
     else:
         edges = sorted({(index[u], index[v]) for u, v in graph.edges() if u != v})
-        positions = force_layout(len(order), edges) * 40.0
+        boxes = [[-w / 2, -10.0, w / 2, 24.0] for w in (text_width(graph.nodes[n]["label"]) for n in order)]
+        positions = label_layout(edges, __import__("numpy").array(boxes))
         for node in order:
             x, y = positions[index[node]]
             net.add_node(index[node], label=graph.nodes[node]["label"], x=float(x), y=float(y))
@@ -123,21 +145,34 @@ def first_draw(browser: Any, path: Path, cap: float) -> tuple[float | None, floa
         context.close()
 
 
-def run_coprodkg(browser: Any, turtle: Path, folder: Path, cap: float) -> dict[str, float]:
+def run_coprodkg(browser: Any, turtle: Path | None, folder: Path, cap: float) -> dict[str, float]:
     out = folder / "explorer.html"
+    source = [] if turtle is None else ["--no-bundled", "-s", str(turtle)]
     start = time.time()
-    subprocess.run([str(COPRODKG), "viz", "--no-bundled", "-s", str(turtle), "-o", str(out)], check=True,
-                   capture_output=True, cwd=folder)  # fmt: skip
+    subprocess.run(
+        [str(COPRODKG), "viz", *source, "-o", str(out)], check=True, capture_output=True, cwd=folder
+    )
     written = time.time()
     drawn, origin = first_draw(browser, out, cap)
     if drawn is None:
-        raise RuntimeError(f"the explorer did not draw {turtle.name} within {cap} s")
+        raise RuntimeError(f"the explorer did not draw {out.name} within {cap} s")
     return {"total": origin + drawn - start, "cli": written - start, "draw": drawn}
+
+
+def read_labels(browser: Any, path: Path) -> dict[str, float]:
+    """Overlapping pairs of drawn boxes and the median label height, at the default fit of 1400 × 900."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    page.wait_for_selector("body[data-drawn]", timeout=120_000)
+    found: dict[str, float] = page.evaluate(READ_LABELS)
+    page.close()
+    return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="500,2000,5000")
+    parser.add_argument("--sizes", default="bundled,500,2000,5000", help="node counts, or 'bundled'")
     parser.add_argument("--cap", type=float, default=60.0, help="seconds to wait for pyvis defaults to draw")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--chromium", default=os.environ.get("COPRODKG_CHROMIUM", "/usr/bin/chromium"))
@@ -151,20 +186,24 @@ def main() -> None:
         first_draw(
             browser, pyvis_page(50, synthetic(50, folder), folder, physics=False), options.cap
         )  # warm-up
-        for n in (int(s) for s in options.sizes.split(",")):
-            turtle = synthetic(n, folder)
+        for size in options.sizes.split(","):
+            turtle = None if size == "bundled" else synthetic(int(size), folder)
             ours = [run_coprodkg(browser, turtle, folder, options.cap) for _ in range(options.repeat)]
-            static = pyvis_page(n, turtle, folder, physics=False)
+            labels = read_labels(browser, folder / "explorer.html")
+            static = pyvis_page(size, turtle, folder, physics=False)
             floors = [first_draw(browser, static, options.cap)[0] for _ in range(options.repeat)]
-            defaults, _ = first_draw(browser, pyvis_page(n, turtle, folder, physics=True), options.cap)
+            defaults, _ = first_draw(browser, pyvis_page(size, turtle, folder, physics=True), options.cap)
             row = {
-                "nodes": n,
+                "nodes": size if turtle is None else int(size),
+                "drawn": labels["drawn"],
                 "coprodkg_s": statistics.median(r["total"] for r in ours),
                 "coprodkg_cli_s": statistics.median(r["cli"] for r in ours),
                 "coprodkg_draw_s": statistics.median(r["draw"] for r in ours),
                 "floor_s": statistics.median(f for f in floors if f is not None),
                 "pyvis_defaults_s": defaults,
                 "cap_s": options.cap,
+                "overlapping_pairs": labels["pairs"],
+                "median_label_px": labels["median"],
             }
             row["target_s"] = 1.5 * row["floor_s"] + 1.0
             row["meets_floor_target"] = row["coprodkg_s"] <= row["target_s"]
@@ -172,7 +211,7 @@ def main() -> None:
             row["speedup_vs_pyvis"] = speedup
             row["speedup_is_lower_bound"] = defaults is None
             results.append(row)
-            print(f"measured {n} nodes", file=sys.stderr, flush=True)
+            print(f"measured {size}", file=sys.stderr, flush=True)
         browser.close()
     print(table(results))
     target = ROOT / "bench" / "results" / "viz.json"
@@ -184,17 +223,22 @@ def main() -> None:
 
 
 def table(rows: list[dict[str, Any]]) -> str:
-    head = "| nodes | coprodkg viz → first draw | of which CLI | floor (static pyvis) | target ≤ 1.5×floor+1 | pyvis defaults | speed-up |"
-    lines = [head, "|---:|---:|---:|---:|---:|---:|---:|"]
+    head = (
+        "| nodes | coprodkg viz → first draw | of which CLI | floor (static pyvis) | target ≤ 1.5×floor+1 "
+        "| pyvis defaults | speed-up | overlapping label pairs | median label height |"
+    )
+    lines = [head, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         defaults = (
             f"{r['pyvis_defaults_s']:.1f} s" if r["pyvis_defaults_s"] is not None else f"> {r['cap_s']:.0f} s"
         )
         mark = "met" if r["meets_floor_target"] else "MISSED"
         bound = "> " if r["speedup_is_lower_bound"] else ""
+        name = f"bundled ({r['drawn']} drawn)" if r["nodes"] == "bundled" else f"{r['nodes']:,}"
         lines.append(
-            f"| {r['nodes']:,} | {r['coprodkg_s']:.2f} s | {r['coprodkg_cli_s']:.2f} s | {r['floor_s']:.2f} s "
-            f"| {r['target_s']:.2f} s ({mark}) | {defaults} | {bound}{r['speedup_vs_pyvis']:.0f}× |"
+            f"| {name} | {r['coprodkg_s']:.2f} s | {r['coprodkg_cli_s']:.2f} s | {r['floor_s']:.2f} s "
+            f"| {r['target_s']:.2f} s ({mark}) | {defaults} | {bound}{r['speedup_vs_pyvis']:.0f}× "
+            f"| {r['overlapping_pairs']:,} | {r['median_label_px']:.1f} px |"
         )
     return "\n".join(lines)
 

@@ -1,6 +1,11 @@
-"""Write docs/img/explorer.png: the bundled graph's explorer in headless Chromium.
+"""Write the README's screenshots of the explorer (docs/img/*.png) in headless Chromium.
 
-.venv/bin/python bench/screenshot.py [--chromium /usr/bin/chromium]
+Each entry of :data:`SHOTS` is one picture: the sources drawn (the bundled graph plus any extra
+files), the options given to ``write_html``, the window size, and a URL fragment (the page's own
+shareable state: ``#study=E1``, ``#theme=cpkid:theme-4``, ``#sel=...``) that sets the view. To add
+a picture, add an entry.
+
+    .venv/bin/python bench/screenshot.py [--only explorer] [--chromium /usr/bin/chromium]
 """
 
 from __future__ import annotations
@@ -8,7 +13,9 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from coprodkg import load_graph
 from coprodkg.viz import write_html
@@ -18,26 +25,52 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run"]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Shot:
+    """One screenshot: what to draw and how to show it."""
+
+    output: str  # under docs/img/
+    sources: tuple[str, ...] = ()  # extra files, relative to the repository, drawn with the bundled graph
+    options: dict[str, Any] = field(default_factory=dict)  # for write_html (focus, depth, kinds, title)
+    viewport: tuple[int, int] = (1400, 900)
+    fragment: str = ""  # the page state, as a shared link would carry it
+
+
+SHOTS: dict[str, Shot] = {
+    # the default page of `make demo`, as a new user first sees it
+    "explorer": Shot("explorer.png"),
+}
+
+
+def take(browser: Any, shot: Shot, folder: Path) -> Path:
+    graph = load_graph([ROOT / s for s in shot.sources])
+    page_path = write_html(graph, folder / "explorer.html", **shot.options)
+    page = browser.new_page(viewport={"width": shot.viewport[0], "height": shot.viewport[1]})
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+    page.goto(
+        page_path.resolve().as_uri() + (f"#{shot.fragment}" if shot.fragment else ""), wait_until="load"
+    )
+    page.wait_for_selector("body[data-drawn]", timeout=60_000)
+    page.wait_for_timeout(600)
+    target = ROOT / "docs" / "img" / shot.output
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target))
+    page.close()
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chromium", default=os.environ.get("COPRODKG_CHROMIUM", "/usr/bin/chromium"))
-    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "img" / "explorer.png")
+    parser.add_argument("--only", choices=sorted(SHOTS), action="append", help="take only this one")
     options = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        page_path = write_html(load_graph(), Path(tmp) / "explorer.html")
         browser = p.chromium.launch(executable_path=options.chromium, headless=True, args=ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 860})
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
-        page.goto(page_path.resolve().as_uri(), wait_until="load")
-        page.wait_for_selector("body[data-drawn]", timeout=20_000)
-        page.evaluate("window.coprodkg.select(window.coprodkg.meta.findIndex(m => m.kind === 'theme'))")
-        page.wait_for_timeout(600)
-        options.output.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(options.output))
+        for name in options.only or list(SHOTS):
+            print(f"wrote {take(browser, SHOTS[name], Path(tmp)).relative_to(ROOT)}")
         browser.close()
-    print(f"wrote {options.output.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,14 @@ from rdflib import Literal, URIRef
 from coprodkg import KnowledgeGraph, load_graph
 from coprodkg.choices import ResultKind
 from coprodkg.engine import fill_store, serialize_graph
-from coprodkg.errors import QueryError, QuerySyntaxError, SourceError, StoreError
+from coprodkg.errors import (
+    QueryError,
+    QueryLimitError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    SourceError,
+    StoreError,
+)
 from coprodkg.resources import ontology_dir
 from coprodkg.sources import collect_sources
 
@@ -145,8 +154,70 @@ def test_syntax_error_lines_count_from_the_users_text() -> None:
 
 def test_a_failing_service_call_is_a_query_error() -> None:
     kg = load_graph([], bundled=False)
+    kg.allow_service = True
     with pytest.raises(QueryError, match="the query failed"):
         kg.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+
+
+@pytest.mark.parametrize(
+    ("sparql", "named"),
+    [
+        (
+            "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+            "SERVICE <http://127.0.0.1:9/sparql>",
+        ),
+        (
+            "SELECT * WHERE { SERVICE SILENT <http://127.0.0.1:9/q> { ?s ?p ?o } }",
+            "SERVICE <http://127.0.0.1:9/q>",
+        ),
+        ("select * where { service ?where { ?s ?p ?o } }", "SERVICE ?where"),
+    ],
+)
+def test_service_needs_to_be_allowed(sparql: str, named: str) -> None:
+    kg = load_graph([], bundled=False)
+    with pytest.raises(QueryLimitError, match=re.escape(named)):
+        kg.query(sparql)
+
+
+def test_file_iris_are_never_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.ttl"
+    secret.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    kg = load_graph([], bundled=False)
+    kg.allow_service = True
+    with pytest.raises(QueryLimitError, match="file: IRIs are never read"):
+        kg.query(f"LOAD <{secret.as_uri()}>", allow_update=True)
+    with pytest.raises(QueryLimitError, match="file: IRIs are never read"):
+        kg.query(f"SELECT * {{ SERVICE <{secret.as_uri()}> {{ ?s ?p ?o }} }}")
+    assert len(kg) == 0
+
+
+def test_words_in_strings_and_comments_are_not_service_calls() -> None:
+    kg = load_graph([], bundled=False)
+    result = kg.query('SELECT ("SERVICE <http://x>" AS ?s) WHERE { # SERVICE <http://y>\n}')
+    assert len(result) == 1
+
+
+def test_a_query_nested_too_deep_is_refused_before_the_engine() -> None:
+    kg = load_graph([], bundled=False)
+    deep = "SELECT * WHERE " + "{" * 5000 + "?s ?p ?o" + "}" * 5000
+    with pytest.raises(QueryLimitError, match="deeper than 1000"):
+        kg.query(deep)
+    assert len(kg.query("SELECT * WHERE " + "{" * 900 + "?s ?p ?o" + "}" * 900)) == 0
+
+
+def test_an_undeclared_prefix_is_named() -> None:
+    kg = load_graph([], bundled=False)
+    with pytest.raises(QuerySyntaxError, match="prefix ex: \\(line 2\\)"):
+        kg.query("SELECT * WHERE {\n ?s a ex:Thing OPTIONAL { ?s ?p ?o } }")
+
+
+def test_a_local_query_past_its_timeout_is_cancelled() -> None:
+    kg = load_graph()
+    kg.timeout = 0.3
+    start = time.monotonic()
+    with pytest.raises(QueryTimeoutError, match=r"cancelled after 0\.3 s"):
+        kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    assert time.monotonic() - start < 5  # cancelled, not run to the end (minutes)
 
 
 def test_relative_iris_resolve_against_the_file(tmp_path: Path) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from coprodkg.errors import EndpointError, OutputError
 from coprodkg.options import GraphOptions, open_engine, progress_reporter, write_output
+
+from .conftest import Outcome, assert_user_error
 
 
 def test_progress_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -48,3 +51,21 @@ def test_write_output_refuses_folders_and_sources(tmp_path: Path) -> None:
     target = tmp_path / "out.txt"
     write_output("é\n", target)
     assert target.read_text(encoding="utf-8") == "é\n"
+
+
+def test_dash_is_stdout_for_outputs(
+    cli: Callable[..., Outcome], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    run = cli("query", "-e", "SELECT (COUNT(*) AS ?n) { ?t a cpk:Theme }", "-f", "csv", "-o", "-")
+    assert run.code == 0 and run.stdout.split() == ["n", "5"]
+    assert not (tmp_path / "-").exists()
+
+
+def test_dash_is_stdin_for_sources_given_a_format(cli: Callable[..., Outcome]) -> None:
+    turtle = "<https://example.org/a> <https://example.org/p> 1 .\n"
+    query = ["query", "--no-bundled", "-s", "-", "-e", "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "-f", "csv"]
+    run = cli(*query, "--source-format", "ttl", input=turtle)
+    assert run.code == 0 and run.stdout.split() == ["n", "1"], run.stderr
+    assert_user_error(cli(*query, input=turtle), "-s - reads stdin", "--source-format", "ttl")
+    assert_user_error(cli(*query, "--source-format", "doc", input=turtle), "unknown --source-format 'doc'")

@@ -29,11 +29,42 @@ def test_table_uses_curies_and_aligns() -> None:
     assert lines[-1] == "(2 rows)"
 
 
-def test_csv_and_tsv_are_plain_values_with_a_header() -> None:
+def test_csv_is_plain_values_and_tsv_is_sparql_tsv() -> None:
     rows = list(csv.reader(io.StringIO(render_result(SELECT, OutputFormat.CSV))))
     assert rows == [["theme", "label", "n"], [str(THEME), 'new, "governance"', "4"], [str(THEME), "", "5"]]
     tsv = render_result(SELECT, OutputFormat.TSV).splitlines()
-    assert tsv[0] == "theme\tlabel\tn"
+    assert tsv[0] == "?theme\t?label\t?n"
+    assert tsv[1] == f'<{THEME}>\t"new, \\"governance\\""@en\t4'
+
+
+HOSTILE = Result(
+    ResultKind.SELECT,
+    ("v",),
+    (
+        (Literal('=HYPERLINK("http://evil.example/")'),),
+        (Literal("+1+cmd|' /C calc'!A0"),),
+        (Literal("-2"),),
+        (Literal("@SUM(1)"),),
+        (Literal("line\tone\ntwo"),),
+        (Literal("bell\x07 esc\x1b[31m"),),
+    ),
+)
+
+
+def test_csv_neutralises_formulas_unless_raw() -> None:
+    cells = [row[0] for row in csv.reader(io.StringIO(render_result(HOSTILE, OutputFormat.CSV)))][1:]
+    assert cells[:4] == ['\'=HYPERLINK("http://evil.example/")', "'+1+cmd|' /C calc'!A0", "-2", "'@SUM(1)"]
+    raw = [row[0] for row in csv.reader(io.StringIO(render_result(HOSTILE, OutputFormat.CSV, raw=True)))][1:]
+    assert raw[0] == '=HYPERLINK("http://evil.example/")'
+
+
+def test_tsv_keeps_one_row_per_line_and_tables_escape_control_characters() -> None:
+    tsv = render_result(HOSTILE, OutputFormat.TSV).splitlines()
+    assert len(tsv) == 1 + len(HOSTILE.rows)
+    assert tsv[5] == '"line\\tone\\ntwo"'
+    for fmt in (OutputFormat.TABLE, OutputFormat.MD):
+        text = render_result(HOSTILE, fmt)
+        assert "\x1b" not in text and "\x07" not in text and "\\x1b[31m" in text
 
 
 def test_json_is_sparql_results_json() -> None:

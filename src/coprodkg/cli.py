@@ -8,7 +8,9 @@ imported inside the commands, so ``coprodkg --help`` stays fast.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +28,7 @@ from .options import (
     GspEndpointOpt,
     MaxBytesOpt,
     NoBundledOpt,
+    SourceFormatOpt,
     SourcesOpt,
     StoreOpt,
     TimeoutOpt,
@@ -34,6 +37,7 @@ from .options import (
     open_engine,
     open_graph,
     progress_reporter,
+    protected,
     write_output,
 )
 
@@ -57,10 +61,13 @@ class _OneLineErrors(TyperGroup):
         # rdflib logs a traceback (as a warning) for every ill-typed literal it meets: a bad value
         # in the data is not a crash, and must not print "Traceback" in the middle of an answer
         logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+        previous = _catch_ctrl_c()
         try:
             code = super().main(args=args, prog_name=prog_name, standalone_mode=False, **kw)
         except CoprodkgError as error:
             _fail(str(error))
+        except _Interrupted:
+            _interrupted()
         except typer.Abort:
             _fail("aborted", 1)
         except OSError as error:
@@ -74,13 +81,45 @@ class _OneLineErrors(TyperGroup):
             ctx = getattr(error, "ctx", None)
             hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
             _fail(message + hint, error.exit_code)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
 
 
+class _Interrupted(BaseException):
+    """Ctrl-C. Typer turns a KeyboardInterrupt into a silent exit 130; this passes through it, and
+    through the library's clean-up (a half-built store is discarded), to one line."""
+
+
+def _raise_interrupted(signum: int, frame: object) -> None:
+    raise _Interrupted
+
+
+def _catch_ctrl_c() -> Any:
+    """Route Ctrl-C to :class:`_Interrupted`; the previous handler, or None off the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # started in the background: leave it so
+        return None
+    return signal.signal(signal.SIGINT, _raise_interrupted)
+
+
+def _interrupted() -> None:
+    """Ctrl-C: one line, exit 130 at once (abandoned engine work dies with the process)."""
+    import os
+
+    print(f"{PROG}: error: interrupted", file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    os._exit(130)
+
+
 def _fail(message: str, code: int = 2) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    from .files import escape_control
+
+    print(f"{PROG}: error: {escape_control(message, keep_lines=False)}", file=sys.stderr)
     sys.exit(code)
 
 
@@ -107,6 +146,7 @@ def _version(value: bool) -> None:
 def _root(
     ctx: typer.Context,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     version: Annotated[
@@ -114,7 +154,7 @@ def _root(
     ] = False,
 ) -> None:
     """Options given before the command apply to it too."""
-    ctx.obj = GraphOptions(list(source or []), not no_bundled, store)
+    ctx.obj = GraphOptions(list(source or []), not no_bundled, store, source_format=source_format)
 
 
 # ---- commands --------------------------------------------------------------------------------
@@ -124,6 +164,7 @@ def _root(
 def info(
     ctx: typer.Context,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
@@ -181,7 +222,20 @@ def query(
             help="Allow SPARQL Update; it changes the loaded graph (or --store), never your files.",
         ),
     ] = False,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service", help="Let a local query call remote endpoints (SERVICE) and LOAD from the web."
+        ),
+    ] = False,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw", help="csv: write cells as they are, without neutralising spreadsheet formulas."
+        ),
+    ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
@@ -209,8 +263,10 @@ def query(
         text, bindings = named.text, named.bindings(given)
     opts = graph_options(ctx, source, no_bundled, store)
     engine = open_engine(opts)
+    if hasattr(engine, "allow_service"):  # the local engine; a remote one answers SERVICE itself
+        engine.allow_service = allow_service
     result = engine.query(text, bindings, allow_update=update)
-    write_output(render_result(result, fmt), output, opts)
+    write_output(render_result(result, fmt, raw=raw), output, opts)
 
 
 @app.command()
@@ -228,6 +284,7 @@ def queries(
 def validate(
     ctx: typer.Context,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
@@ -259,6 +316,7 @@ def show(
     ctx: typer.Context,
     term: Annotated[str, typer.Argument(help="A CURIE (cpkid:theme-4), an <IRI> or a label (any case).")],
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
@@ -285,6 +343,7 @@ def search(
     text: Annotated[str, typer.Argument(help="Words to find in labels, alternative labels and definitions.")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 20,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
@@ -325,6 +384,7 @@ def export(
         typer.Option("--provenance", help="graphml, gexf, csv: add the derived-from edges to the sources."),
     ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -346,7 +406,7 @@ def export(
     network = project(open_engine(opts), provenance=provenance)
     if fmt is ExportFormat.CSV:
         assert output is not None
-        for written in write_network(network, output, fmt.value):
+        for written in write_network(network, output, fmt.value, protect=protected(opts)):
             print(f"wrote {written}", file=sys.stderr)
     else:
         write_output(render_network(network, fmt.value), output, opts)
@@ -365,6 +425,7 @@ def load(
         bool, typer.Option("--replace", help="Empty the store first instead of adding to it.")
     ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
 ) -> None:
     """Fill an on-disk store with the bundled graph and your files, so later commands parse nothing."""
@@ -406,6 +467,7 @@ def analyse(
         bool, typer.Option("--provenance", help="Count the derived-from edges to the sources too.")
     ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -430,6 +492,7 @@ def path(
     ] = False,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -458,6 +521,7 @@ def neighbours(
     depth: Annotated[int, typer.Option("--depth", "-d", min=1, help="How many hops out to go.")] = 1,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text or json.")] = ReportFormat.TEXT,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -489,6 +553,7 @@ def push(
     timeout: TimeoutOpt = None,
     max_bytes: MaxBytesOpt = None,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -572,6 +637,7 @@ def serve(
         ),
     ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
 ) -> None:
@@ -626,6 +692,7 @@ def viz(
         bool, typer.Option("--open", help="Open the page in the web browser when written.")
     ] = False,
     source: SourcesOpt = None,
+    source_format: SourceFormatOpt = None,
     no_bundled: NoBundledOpt = False,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,

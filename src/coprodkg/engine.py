@@ -8,7 +8,9 @@ Every engine — this one and the remote one — answers :meth:`Engine.query` wi
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -20,11 +22,12 @@ from rdflib.term import Node
 
 from .binding import bind_values
 from .choices import ResultKind
-from .errors import QueryError, QuerySyntaxError, SourceError, StoreError
+from .errors import QueryError, QueryLimitError, QuerySyntaxError, SourceError, StoreError
 from .namespaces import PREFIXES
 from .resources import ontology_dir
 from .results import Result
 from .sources import (
+    Limits,
     Progress,
     SourceFile,
     collect_sources,
@@ -33,9 +36,9 @@ from .sources import (
     graph_path,
     load_file,
     load_files,
-    parse_check,
 )
-from .sparql import query_form
+from .sparql import TOKEN, nesting_depth, query_form
+from .worker import run_stoppable
 
 if TYPE_CHECKING:
     from rdflib import Dataset
@@ -85,8 +88,66 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None)
     return Literal(str(term))
 
 
-def _syntax_error(error: SyntaxError, kind: str) -> QuerySyntaxError:
-    """One line naming the position in the user's own text."""
+def _tokens(sparql: str) -> list[tuple[str, str, int]]:
+    """The text's tokens that matter here, as (kind, text, offset): comments and spaces left out."""
+    return [
+        (m.lastgroup or "", m.group(), m.start())
+        for m in TOKEN.finditer(sparql)
+        if m.lastgroup != "comment" and not m.group().isspace()
+    ]
+
+
+def _undeclared_prefix(sparql: str) -> tuple[str, int] | None:
+    """The first prefix (and its line) a query uses but neither declares nor gets from the known ones."""
+    tokens = _tokens(sparql)
+    declared = {tokens[i + 1][1] for i, t in enumerate(tokens[:-1]) if t[1].upper() == "PREFIX"}
+    for kind, text, start in tokens:
+        used = kind == "word" and sparql[start + len(text) : start + len(text) + 1] == ":"
+        if used and sparql[start - 1 : start] != ":" and text != "_" and text not in declared | set(PREFIXES):
+            return text, sparql.count("\n", 0, start) + 1
+    return None
+
+
+def check_query(sparql: str, *, allow_service: bool = False, limits: Limits | None = None) -> None:
+    """Refuse, before the engine sees it, a query nested deeper than the limit, or one that would
+    reach the network (``SERVICE``, ``LOAD``) unless ``allow_service``; ``file:`` IRIs never.
+
+    >>> check_query("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    coprodkg.errors.QueryLimitError: the query calls SERVICE <http://example.org/sparql>: a local query reaches the network only when service calls are allowed (--allow-service)
+    """
+    limit = (limits or Limits.from_environment()).depth
+    if nesting_depth(sparql) > limit:
+        raise QueryLimitError(
+            f"the query nests brackets deeper than {limit}; raise the limit with COPRODKG_MAX_DEPTH if this is meant"
+        )
+    tokens = _tokens(sparql)
+    for i, (kind, text, start) in enumerate(tokens):
+        if kind != "word" or text.upper() not in ("SERVICE", "LOAD") or sparql[start - 1 : start] == ":":
+            continue  # not the keyword (ex:SERVICE is a name)
+        rest = [t for t in tokens[i + 1 : i + 3] if t[1].upper() != "SILENT"]
+        target = rest[0][1] if rest else "?"
+        if target.lower().startswith("<file:"):
+            raise QueryLimitError(
+                f"the query reads the local file {target} ({text.upper()}): file: IRIs are never read"
+            )
+        if not allow_service:
+            raise QueryLimitError(
+                f"the query calls {text.upper()} {target}: a local query reaches the network only "
+                "when service calls are allowed (--allow-service)"
+            )
+
+
+def _syntax_error(error: SyntaxError, kind: str, sparql: str = "") -> QuerySyntaxError:
+    """One line naming the position in the user's own text, or the prefix it uses undeclared."""
+    unknown = _undeclared_prefix(sparql)
+    if unknown is not None:
+        prefix, line = unknown
+        return QuerySyntaxError(
+            f"{kind} uses the prefix {prefix}: (line {line}) without declaring it: add "
+            f"PREFIX {prefix}: <...> or use a known prefix"
+        )
     text = " ".join(str(error).split())
     match = _AT.search(text)
     reason = text[match.end() :] if match else text
@@ -111,6 +172,10 @@ class KnowledgeGraph:
         self.store = store
         self.location = location
         self._files = tuple(files)
+        #: Seconds after which a query is cancelled (None: no limit).
+        self.timeout: float | None = None
+        #: Whether SERVICE (and LOAD in an update) may reach the network.
+        self.allow_service = False
 
     def __repr__(self) -> str:
         where = f" at {self.location}" if self.location else ""
@@ -156,24 +221,39 @@ class KnowledgeGraph:
     ) -> Result:
         """Run SPARQL over the union of all files, binding ``bindings`` as variables.
 
-        Known prefixes (``cpk:``, ``skos:`` ...) need no PREFIX line. SPARQL Update is refused
+        Known prefixes (``cpk:``, ``skos:`` ...) need no PREFIX line. Ctrl-C stops a query within a
+        fraction of a second; past :attr:`timeout` it is cancelled; ``SERVICE`` is refused unless
+        :attr:`allow_service` (see :func:`check_query`). SPARQL Update is refused
         unless ``allow_update``; even then it changes only this graph, never a source file. An
         update's default graph is the store's own default graph: name a file's graph with
         ``GRAPH`` to change what came from that file.
         """
-        try:
-            answer = self.store.query(
-                bind_values(sparql, bindings or {}), prefixes=dict(PREFIXES), use_default_graph_as_union=True
-            )
+        check_query(sparql, allow_service=self.allow_service)
+        bound = bind_values(sparql, bindings or {})
+
+        def run() -> Result:
+            answer = self.store.query(bound, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
             return _result(answer)  # results stream: a SERVICE call can fail while they are read
+
+        try:
+            return run_stoppable(run, timeout=self.timeout)
         except (SyntaxError, QuerySyntaxError) as error:
             if _is_update(sparql):
                 return self._update(sparql, allow_update)
             if isinstance(error, QuerySyntaxError):
                 raise
-            raise _syntax_error(error, "SPARQL") from None
-        except OSError as error:
-            raise QueryError(f"the query failed: {_one_line(error)}") from None
+            raise _syntax_error(error, "SPARQL", sparql) from None
+        except (OSError, RuntimeError) as error:
+            raise self._failure("the query failed", error) from None
+
+    def _failure(self, what: str, error: Exception) -> Exception:
+        reason = _one_line(error)
+        if "Corruption" in reason and self.location is not None:
+            return StoreError(
+                f"the store at {self.location} is damaged ({reason[:120]}): fill a new one with "
+                "`coprodkg load --store DIR`"
+            )
+        return QueryError(f"{what}: {reason}")
 
     def _update(self, text: str, allow_update: bool) -> Result:
         if not allow_update:
@@ -182,11 +262,11 @@ class KnowledgeGraph:
                 "loaded graph (your source files are never written)"
             )
         try:
-            self.store.update(text, prefixes=dict(PREFIXES))
+            run_stoppable(lambda: self.store.update(text, prefixes=dict(PREFIXES)), what="the update")
         except SyntaxError as error:
-            raise _syntax_error(error, "SPARQL Update") from None
-        except OSError as error:
-            raise QueryError(f"the update failed: {_one_line(error)}") from None
+            raise _syntax_error(error, "SPARQL Update", text) from None
+        except (OSError, RuntimeError) as error:
+            raise self._failure("the update failed", error) from None
         return Result(ResultKind.ASK, boolean=True)
 
     def add_files(self, paths: Iterable[Path], progress: Progress | None = None) -> list[SourceFile]:
@@ -238,8 +318,23 @@ def source_paths(sources: Iterable[Path | str], *, bundled: bool = True) -> list
     return (collect_sources([ontology_dir()]) if bundled else []) + collect_sources(Path(s) for s in sources)
 
 
-def open_store(location: Path, *, create: bool = False) -> ox.Store:
-    """Open an on-disk Oxigraph store; it must exist unless ``create``."""
+def open_store(location: Path, *, create: bool = False, wait: float = 0) -> ox.Store:
+    """Open an on-disk Oxigraph store; it must exist unless ``create``.
+
+    A store another process has open is waited for up to ``wait`` seconds. A damaged or foreign
+    folder is a :class:`StoreError` naming it, never a traceback.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return _open_store(location, create)
+        except StoreError as error:
+            if "another process" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _open_store(location: Path, create: bool) -> ox.Store:
     if location.exists() and not location.is_dir():
         raise StoreError(f"--store must be a folder: {location} is a file")
     if not create and not location.is_dir():
@@ -251,12 +346,16 @@ def open_store(location: Path, *, create: bool = False) -> ox.Store:
             f"{location} is a folder that is not an Oxigraph store: choose an empty or new folder"
         )
     try:
-        return ox.Store(str(location))
-    except OSError as error:
+        store = ox.Store(str(location))
+        next(iter(store.named_graphs()), None)  # touch the store: a damaged one fails here
+        return store
+    except (OSError, RuntimeError) as error:
         reason = " ".join(str(error).split())
         if "lock" in reason.lower():
             reason = "another process (a server?) has it open"
-        raise StoreError(f"cannot open the store at {location}: {reason[:160]}") from None
+        elif "Corruption" in reason or isinstance(error, RuntimeError):
+            reason = f"it is damaged or not an Oxigraph store ({reason[:120]})"
+        raise StoreError(f"cannot open the store at {location}: {reason[:200]}") from None
 
 
 def load_graph(
@@ -293,34 +392,67 @@ def fill_store(
     replace: bool = False,
     progress: Progress | None = None,
 ) -> KnowledgeGraph:
-    """Load files into an on-disk store, adding to what it holds (``replace`` empties it first).
+    """Load files into an on-disk store, adding to what it holds (``replace``: instead of it).
 
-    A file loaded again replaces its own earlier copy. A file that fails to parse leaves the
-    store as it was for that file.
+    A file loaded again replaces its own earlier copy. The new content is built aside (a copy of
+    the store, or an empty one with ``replace``) and swapped in only once every file parsed and
+    loaded: a failure or a Ctrl-C leaves the store exactly as it was, and the error says so. Two
+    loads into one store take turns, so neither loses the other's files.
     """
+    from .files import replacing
+
     location = Path(location)
     paths = source_paths(sources, bundled=bundled)
-    oxstore = open_store(location, create=True)
-    if replace:
-        oxstore.clear()
-    existing = {g.value for g in oxstore.named_graphs() if isinstance(g, ox.NamedNode)}
-    loaded = []
-    for done, path in enumerate(paths, start=1):
-        if progress is not None:
-            progress(done - 1, len(paths), path)
-        graph = file_graph(path)
-        if graph in existing:
-            parse_check(path)
-            oxstore.remove_graph(ox.NamedNode(graph))
-        try:
-            loaded.append(load_file(oxstore, path, bulk=True))
-        except Exception:
-            oxstore.remove_graph(ox.NamedNode(graph))
-            raise
-        if progress is not None:
-            progress(done, len(paths), path)
-    oxstore.flush()
-    return KnowledgeGraph(oxstore, loaded, location=location)
+    with replacing(Path(os.path.realpath(location))):  # reopened before the next load's turn
+        loaded = _rebuild(location, paths, replace, progress)
+        return KnowledgeGraph(open_store(location, wait=5), loaded, location=location)
+
+
+def _rebuild(location: Path, paths: list[Path], replace: bool, progress: Progress | None) -> list[SourceFile]:
+    """Build the store's new content beside it, then swap it in (see :func:`fill_store`)."""
+    from .files import discard_folder, staging_folder, swap_in
+
+    real = Path(os.path.realpath(location))  # a symlinked store: replace its target, keep the link
+    # wait a little for a load that just finished and still holds the store
+    current = open_store(location, create=True, wait=5) if (location / "CURRENT").is_file() else None
+    if current is None:
+        _check_new_store(location)
+    staging = staging_folder(real)
+    new: ox.Store | None = None
+    try:
+        if current is not None and not replace:
+            staging.rmdir()
+            current.backup(staging)  # hard links to the immutable files: cheap
+        new = ox.Store(str(staging))
+        existing = {g.value for g in new.named_graphs() if isinstance(g, ox.NamedNode)}
+        loaded = []
+        for done, path in enumerate(paths, start=1):
+            if progress is not None:
+                progress(done - 1, len(paths), path)
+            if file_graph(path) in existing:
+                new.remove_graph(ox.NamedNode(file_graph(path)))
+            loaded.append(load_file(new, path, bulk=True))
+            if progress is not None:
+                progress(done, len(paths), path)
+        new.flush()
+        new = current = None  # release both stores before the folders trade places
+        swap_in(staging, real)
+    except BaseException as error:
+        new = current = None
+        discard_folder(staging)
+        if isinstance(error, Exception) and str(error):
+            error.args = (f"{error}; the store at {location} is unchanged",)
+        raise
+    return loaded
+
+
+def _check_new_store(location: Path) -> None:
+    if location.exists() and not location.is_dir():
+        raise StoreError(f"--store must be a folder: {location} is a file")
+    if location.is_dir() and any(location.iterdir()):
+        raise StoreError(
+            f"{location} is a folder that is not an Oxigraph store: choose an empty or new folder"
+        )
 
 
 _EXPORT = {

@@ -5,10 +5,13 @@ line and exits with status 2. Anything else is a bug and shows a traceback. ::
 
     CoprodkgError
     ├── SourceError            a source file or folder cannot be used
-    │   └── ParseError         a source does not parse (file, line, column)
+    │   ├── ParseError         a source does not parse (file, line, column)
+    │   └── SourceLimitError   a source goes past a parsing limit (depth, literal size, entities)
     ├── QueryError             a query cannot be run
     │   ├── UnknownQueryError  no named query by that name (with close names)
     │   ├── QuerySyntaxError   the SPARQL text is malformed
+    │   ├── QueryLimitError    the query is nested too deep, or asks for a SERVICE not allowed
+    │   ├── QueryTimeoutError  the query ran past its timeout and was cancelled
     │   └── ParameterError     a --param is malformed or unknown
     ├── TermError              a term (CURIE, IRI or label) names nothing, or several things
     ├── StoreError             an on-disk store cannot be opened or written
@@ -28,8 +31,11 @@ __all__ = [
     "ParameterError",
     "ParseError",
     "QueryError",
+    "QueryLimitError",
     "QuerySyntaxError",
+    "QueryTimeoutError",
     "SourceError",
+    "SourceLimitError",
     "StoreError",
     "TermError",
     "UnknownQueryError",
@@ -62,6 +68,10 @@ class ParseError(SourceError):
         super().__init__(f"cannot parse {path}{where}: {reason}")
 
 
+class SourceLimitError(SourceError):
+    """A source goes past a parsing limit: nesting depth, literal size, or XML entity declarations."""
+
+
 class QueryError(CoprodkgError):
     """A query cannot be run."""
 
@@ -78,6 +88,14 @@ class UnknownQueryError(QueryError):
 
 class QuerySyntaxError(QueryError):
     """The SPARQL text is malformed."""
+
+
+class QueryLimitError(QueryError):
+    """The query is refused before it runs: nested too deep, or a SERVICE call not allowed."""
+
+
+class QueryTimeoutError(QueryError):
+    """The query ran past its timeout and was cancelled."""
 
 
 class ParameterError(QueryError):

@@ -7,6 +7,7 @@ writes with :func:`write_output`.
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from collections.abc import Callable
@@ -27,6 +28,7 @@ __all__ = [
     "GspEndpointOpt",
     "MaxBytesOpt",
     "NoBundledOpt",
+    "SourceFormatOpt",
     "SourcesOpt",
     "StoreOpt",
     "TimeoutOpt",
@@ -35,6 +37,8 @@ __all__ = [
     "open_engine",
     "open_graph",
     "progress_reporter",
+    "protected",
+    "read_stdin_source",
     "write_output",
 ]
 
@@ -46,6 +50,14 @@ SourcesOpt = Annotated[
         "-s",
         help="An RDF file or folder (searched recursively) to add to the graph; repeatable. "
         "Formats by extension: .ttl .nt .nq .trig .jsonld .rdf .owl .xml",
+        show_default=False,
+    ),
+]
+SourceFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--source-format",
+        help="The format of a source read from stdin (-s -): ttl, nt, nq, trig, jsonld or rdf.",
         show_default=False,
     ),
 ]
@@ -94,7 +106,8 @@ TimeoutOpt = Annotated[
     float | None,
     typer.Option(
         "--timeout",
-        help="A deadline in seconds for each whole request to the endpoint, retries included (default 30).",
+        help="Seconds a query may run: on an endpoint, a deadline for each whole request, retries "
+        "included (default 30); on the local graph, no limit by default.",
         show_default=False,
     ),
 ]
@@ -118,6 +131,7 @@ class GraphOptions:
     bundled: bool = True
     store: Path | None = None
     remote: dict[str, Any] = field(default_factory=dict)
+    source_format: str | None = None
 
     def merged(self, sources: list[Path] | None, no_bundled: bool, store: Path | None) -> GraphOptions:
         """These options with a command's own added."""
@@ -126,6 +140,7 @@ class GraphOptions:
             self.bundled and not no_bundled,
             store or self.store,
             self.remote,
+            self.source_format,
         )
 
 
@@ -152,26 +167,57 @@ def graph_options(
     base = ctx.obj if isinstance(ctx.obj, GraphOptions) else GraphOptions()
     opts = base.merged(sources, no_bundled, store)
     opts.remote = {k: ctx.params[k] for k in REMOTE_PARAMS if ctx.params.get(k) is not None}
+    opts.source_format = ctx.params.get("source_format") or opts.source_format
+    if any(str(s) == "-" for s in opts.sources):
+        stdin = read_stdin_source(opts.source_format)
+        opts.sources = [stdin if str(s) == "-" else s for s in opts.sources]
     return opts
 
 
+def read_stdin_source(fmt: str | None) -> Path:
+    """Stdin copied to a temporary ``stdin.FMT`` file (removed at exit), so it loads like any source."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from .errors import SourceError
+    from .sources import FORMATS
+
+    known = ", ".join(sorted(f.lstrip(".") for f in FORMATS))
+    if fmt is None:
+        raise SourceError(f"-s - reads stdin, whose format cannot be guessed: give --source-format ({known})")
+    if f".{fmt.lower().lstrip('.')}" not in FORMATS:
+        raise SourceError(f"unknown --source-format {fmt!r}: choose one of {known}")
+    folder = Path(tempfile.mkdtemp(prefix="coprodkg-stdin-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / f"stdin.{fmt.lower().lstrip('.')}"
+    with path.open("wb") as out:
+        shutil.copyfileobj(sys.stdin.buffer, out)
+    return path
+
+
 def open_graph(opts: GraphOptions) -> KnowledgeGraph:
-    """Load the embedded graph these options describe."""
+    """Load the embedded graph these options describe (with its --timeout, when given)."""
     from .engine import load_graph
 
-    return load_graph(opts.sources, bundled=opts.bundled, store=opts.store, progress=progress_reporter())
+    kg = load_graph(opts.sources, bundled=opts.bundled, store=opts.store, progress=progress_reporter())
+    timeout = opts.remote.get("timeout")
+    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+        from .errors import QueryError
+
+        raise QueryError(f"--timeout must be a positive number of seconds, not {timeout}")
+    kg.timeout = timeout
+    return kg
 
 
 def open_engine(opts: GraphOptions) -> Engine:
     """The engine these options describe: a remote endpoint with --endpoint, else the local graph."""
     from .errors import EndpointError
 
-    if not opts.remote:
+    if set(opts.remote) <= {"timeout"}:
         return open_graph(opts)
     if "endpoint" not in opts.remote:
-        raise EndpointError(
-            "--graph, --update-endpoint, --gsp-endpoint, --timeout and --max-bytes need --endpoint URL"
-        )
+        raise EndpointError("--graph, --update-endpoint, --gsp-endpoint and --max-bytes need --endpoint URL")
     if opts.sources or opts.store:
         raise EndpointError("--endpoint queries the remote store: leave out --source and --store")
     from .remote import RemoteGraph
@@ -179,28 +225,22 @@ def open_engine(opts: GraphOptions) -> Engine:
     return RemoteGraph(**opts.remote)
 
 
+def protected(opts: GraphOptions | None) -> list[Path]:
+    """What an output must never overwrite: the bundled ontology, every source, the store."""
+    from .resources import ontology_dir
+
+    if opts is None:
+        return [ontology_dir()]
+    return [ontology_dir(), *opts.sources, *([opts.store] if opts.store is not None else [])]
+
+
 def write_output(text: str | bytes, output: Path | None, opts: GraphOptions | None = None) -> None:
-    """Write to ``output`` (never over a source file), or to stdout."""
-    from .errors import OutputError
+    """Write to ``output`` (never over an input: see :func:`~coprodkg.files.write_file`), or to
+    stdout when it is None or ``-``."""
+    from .files import is_stdout, write_file, write_stdout
 
-    if output is None:
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-            sys.stdout.flush()
-        else:
-            sys.stdout.write(text)
-        return
-    if opts is not None:
-        from .sources import collect_sources
-
-        if output.exists() and output.resolve() in collect_sources(opts.sources):
-            raise OutputError(f"refusing to overwrite the source file {output}: choose another --output")
-    if output.is_dir():
-        raise OutputError(f"--output {output} is a folder: give a file name")
-    try:
-        if isinstance(text, bytes):
-            output.write_bytes(text)
-        else:
-            output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise OutputError(f"cannot write {output}: {error.strerror or error}") from None
+    if is_stdout(output):
+        write_stdout(text)
+    else:
+        assert output is not None
+        write_file(output, text, protect=protected(opts))

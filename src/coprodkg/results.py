@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import textwrap
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,13 +20,22 @@ from rdflib.term import Node
 
 from .choices import OutputFormat, ResultKind
 from .errors import OutputError
+from .files import escape_control
 from .namespaces import PREFIXES, format_term
 
 if TYPE_CHECKING:
     import pandas
     from rdflib import Graph
 
-__all__ = ["OutputFormat", "Result", "ResultKind", "render_result", "render_table"]
+__all__ = [
+    "OutputFormat",
+    "Result",
+    "ResultKind",
+    "neutralise_formula",
+    "render_result",
+    "render_table",
+    "tsv_term",
+]
 
 Row = tuple[Node | None, ...]
 Triple = tuple[Node, Node, Node]
@@ -105,8 +115,61 @@ def _plain(term: Node | None) -> str:
     return "" if term is None else str(term)
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_ECHAR = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\b": "\\b", "\f": "\\f", '"': '\\"', "\\": "\\\\"}
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_BARE = {  # literals Turtle writes without quotes
+    _XSD + "integer": re.compile(r"[+-]?\d+"),
+    _XSD + "decimal": re.compile(r"[+-]?\d*\.\d+"),
+    _XSD + "boolean": re.compile(r"true|false"),
+}
+
+
+def neutralise_formula(cell: str) -> str:
+    r"""A CSV cell a spreadsheet will not run: a leading ``= + - @`` (or tab, CR) gets a ``'`` before
+    it, OWASP's rule for CSV injection; a plain number is left as it is.
+
+    >>> print(neutralise_formula('=HYPERLINK("http://x")'), neutralise_formula("-3.5"), neutralise_formula("ok"))
+    '=HYPERLINK("http://x") -3.5 ok
+    """
+    if cell.startswith(_FORMULA) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def tsv_term(term: Node | None) -> str:
+    r"""A term as SPARQL 1.1 TSV writes it: Turtle syntax, with tabs and newlines escaped.
+
+    >>> print(tsv_term(URIRef("https://example.org/a")), tsv_term(Literal("a\tb")), tsv_term(Literal(3)))
+    <https://example.org/a> "a\tb" 3
+    """
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    assert isinstance(term, Literal)
+    datatype = str(term.datatype) if term.datatype else ""
+    if datatype in _BARE and _BARE[datatype].fullmatch(str(term)):
+        return str(term)
+    text = (
+        '"'
+        + "".join(_ECHAR.get(c) or (f"\\u{ord(c):04X}" if c < " " or c == "\x7f" else c) for c in str(term))
+        + '"'
+    )
+    if term.language:
+        return f"{text}@{term.language}"
+    if datatype and datatype != _XSD + "string":
+        return f"{text}^^<{datatype}>"
+    return text
+
+
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_width: int = 60) -> str:
     """Aligned columns under a header and a rule; cells longer than ``max_width`` wrap.
+
+    Control characters in a cell are shown as escapes (``\\x1b``), so data cannot drive a terminal.
 
     >>> print(render_table(["a", "bb"], [["1", "2"]]))
     a  bb
@@ -120,7 +183,13 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_widt
     """
     wrapped = [
         [
-            textwrap.wrap(cell, max_width, break_on_hyphens=False, break_long_words=False) or [""]
+            textwrap.wrap(
+                escape_control(cell, keep_lines=False),
+                max_width,
+                break_on_hyphens=False,
+                break_long_words=False,
+            )
+            or [""]
             for cell in row
         ]
         for row in rows
@@ -151,20 +220,24 @@ def _json_term(term: Node) -> dict[str, str]:
     return out
 
 
-def _delimited(result: Result, dialect: str) -> str:
+def _delimited(result: Result, dialect: str, raw: bool = False) -> str:
     buffer = io.StringIO()
-    if dialect == "tsv":
-        writer = csv.writer(buffer, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    else:
-        writer = csv.writer(buffer, lineterminator="\r\n")
+    if dialect == "tsv":  # SPARQL 1.1 TSV: ?names, terms in Turtle syntax, no quoting needed
+        lines = ["\t".join(f"?{v}" for v in result.vars)]
+        lines.extend("\t".join(tsv_term(term) for term in row) for row in result.rows)
+        return "\n".join(lines) + "\n"
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(result.vars)
-    writer.writerows([_plain(term) for term in row] for row in result.rows)
+    cell = _plain if raw else (lambda term: neutralise_formula(_plain(term)))
+    writer.writerows([cell(term) for term in row] for row in result.rows)
     return buffer.getvalue()
 
 
 def _markdown(result: Result, prefixes: Mapping[str, str]) -> str:
     def cell(term: Node | None) -> str:
-        return format_term(term, prefixes).replace("|", "\\|").replace("\n", " ")
+        return escape_control(
+            format_term(term, prefixes).replace("|", "\\|").replace("\n", " "), keep_lines=False
+        )
 
     lines = ["| " + " | ".join(result.vars) + " |", "|" + "---|" * len(result.vars)]
     lines.extend("| " + " | ".join(cell(t) for t in row) + " |" for row in result.rows)
@@ -172,9 +245,17 @@ def _markdown(result: Result, prefixes: Mapping[str, str]) -> str:
 
 
 def render_result(
-    result: Result, fmt: OutputFormat | None = None, prefixes: Mapping[str, str] = PREFIXES
+    result: Result,
+    fmt: OutputFormat | None = None,
+    prefixes: Mapping[str, str] = PREFIXES,
+    *,
+    raw: bool = False,
 ) -> str:
-    """Render a result in a format that suits its kind (table or Turtle when ``fmt`` is None)."""
+    """Render a result in a format that suits its kind (table or Turtle when ``fmt`` is None).
+
+    CSV neutralises cells a spreadsheet would run as formulas (:func:`neutralise_formula`) unless
+    ``raw``; TSV follows SPARQL 1.1 (:func:`tsv_term`); a table escapes control characters.
+    """
     allowed = _FOR_KIND[result.kind]
     fmt = fmt or allowed[0]
     if fmt not in allowed:
@@ -194,7 +275,7 @@ def render_result(
         footer = f"\n({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})"
         return render_table(result.vars, cells) + footer + "\n"
     if fmt in (OutputFormat.CSV, OutputFormat.TSV):
-        return _delimited(result, fmt.value)
+        return _delimited(result, fmt.value, raw)
     if fmt is OutputFormat.MD:
         return _markdown(result, prefixes)
     bindings = [

@@ -2,22 +2,33 @@
 
 This is the one loading boundary: every parser failure is translated into a
 :class:`~coprodkg.errors.ParseError` naming the file, line and column here, and nowhere else.
+
+Parsing is bounded (see :class:`Limits`): RDF/XML may not declare entities (no "billion laughs")
+and may nest elements at most ``COPRODKG_MAX_DEPTH`` deep (default 1000); a literal, IRI or line
+longer than the parser's 16 MB buffer is one line naming the file. Only regular files are read
+(a FIFO or a device would block or never end), a UTF-8 byte order mark is skipped, and a file's
+format comes from the name it was given, even when that name is a symlink.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import pyoxigraph as ox
 
-from .errors import ParseError, SourceError
+from .errors import ParseError, SourceError, SourceLimitError
+from .worker import run_stoppable
 
 __all__ = [
     "FORMATS",
+    "Limits",
     "Progress",
     "SourceFile",
     "collect_sources",
@@ -45,6 +56,35 @@ FORMATS: dict[str, ox.RdfFormat] = {
 #: Called as ``progress(done, total, path)`` before each file (``done`` files finished) and after it.
 Progress = Callable[[int, int, Path], None]
 
+_BOM = b"\xef\xbb\xbf"
+_PARSER_BUFFER_MB = 16
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what is parsed, raised with the environment variables ``COPRODKG_MAX_DEPTH`` (nesting
+    of RDF/XML elements and of query brackets) and ``COPRODKG_MAX_LITERAL_MB`` (one literal, IRI or
+    line: past the fast parser's 16 MB buffer, such a file is read by rdflib's slower parser)."""
+
+    depth: int = 1000
+    literal_mb: int = _PARSER_BUFFER_MB
+
+    @classmethod
+    def from_environment(cls) -> Limits:
+        """The limits, with ``COPRODKG_MAX_DEPTH`` and ``COPRODKG_MAX_LITERAL_MB`` read when set."""
+        values = {}
+        for field_name, variable in (
+            ("depth", "COPRODKG_MAX_DEPTH"),
+            ("literal_mb", "COPRODKG_MAX_LITERAL_MB"),
+        ):
+            raw = os.environ.get(variable, "")
+            if raw:
+                if not raw.isdigit() or int(raw) < 1:
+                    raise SourceError(f"{variable} must be a positive whole number, not {raw!r}")
+                values[field_name] = int(raw)
+        return cls(**values)
+
+
 _POSITION = re.compile(r"line (\d+)(?:(?: between)? columns? (\d+))?")
 
 
@@ -60,23 +100,30 @@ class SourceFile:
 def collect_sources(paths: Iterable[Path]) -> list[Path]:
     """Expand files and folders (recursively) into the RDF files to load, in a stable order.
 
-    A file named directly must have a known extension; inside a folder, other files are skipped.
+    A file named directly must be a regular file with a known extension (judged by the name given,
+    so a symlink ``current.ttl`` to ``x.ttl.bak`` is Turtle); inside a folder, other files are
+    skipped, and a folder holding no RDF file at all is an error.
     """
+    known = " ".join(sorted(FORMATS))
     found: list[Path] = []
     for path in paths:
         if not path.exists():
             raise SourceError(f"no such file or folder: {path}")
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS))
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS)
+            if not inside:
+                raise SourceError(f"no RDF files in the folder {path}: looked for {known}")
+            found.extend(inside)
         elif path.suffix.lower() not in FORMATS:
-            known = " ".join(sorted(FORMATS))
             raise SourceError(f"unknown RDF format for {path}: expected one of {known}")
+        elif not stat.S_ISREG(path.stat().st_mode):
+            raise SourceError(f"{path} is not a regular file (a pipe, device or socket): give a file")
         else:
             found.append(path)
-    unique: dict[Path, None] = {}
+    unique: dict[Path, Path] = {}
     for path in found:
-        unique.setdefault(path.resolve(), None)
-    return list(unique)
+        unique.setdefault(path.resolve(), path.absolute())
+    return list(unique.values())
 
 
 def display_path(path: Path) -> Path:
@@ -116,40 +163,167 @@ def _parse_error(path: Path, error: Exception) -> ParseError:
     return ParseError(display_path(path), reason[:200], line, column)
 
 
-def _quads(path: Path, graph: ox.NamedNode) -> Iterable[ox.Quad]:
-    """A quad file's statements, its default graph moved into the file's own graph."""
-    for quad in ox.parse(path=path, format=_format(path)):
-        if isinstance(quad.graph_name, ox.DefaultGraph):
-            yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
-        else:
-            yield quad
+def _input(path: Path) -> dict[str, Any]:
+    """How to hand a file to Oxigraph: by path, or as an open file past its byte order mark."""
+    with path.open("rb") as head:
+        if head.read(len(_BOM)) != _BOM:
+            return {"path": path}
+    handle = path.open("rb")
+    handle.seek(len(_BOM))
+    return {"input": handle}
 
 
-def parse_check(path: Path) -> int:
-    """Parse a file without storing it; return its statement count or raise :class:`ParseError`."""
+def _check_xml(path: Path, limits: Limits) -> None:
+    """Refuse RDF/XML that declares entities or nests deeper than ``limits.depth``."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    depth = 0
+
+    def entity(name: str, *_: object) -> None:
+        raise SourceLimitError(
+            f"{display_path(path)} declares the XML entity {name!r}: entities are refused "
+            "(they can expand without bound); write the text out instead"
+        )
+
+    def start(*_: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > limits.depth:
+            raise SourceLimitError(
+                f"{display_path(path)} nests XML elements deeper than {limits.depth} (at line "
+                f"{parser.CurrentLineNumber}); raise the limit with COPRODKG_MAX_DEPTH if this is meant"
+            )
+
+    def end(*_: object) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.EntityDeclHandler = entity
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
     try:
-        return sum(1 for _ in ox.parse(path=path, format=_format(path)))
-    except SyntaxError as error:
-        raise _parse_error(path, error) from None
-    except (OSError, ValueError) as error:
-        raise SourceError(f"cannot read {display_path(path)}: {error}") from None
+        with path.open("rb") as handle:
+            parser.ParseFile(handle)
+    except expat.ExpatError:
+        pass  # malformed XML: Oxigraph's own error names the line
 
 
-def load_file(store: ox.Store, path: Path, *, bulk: bool = False) -> SourceFile:
-    """Load one file into its own named graph of ``store`` (transactionally unless ``bulk``)."""
+def _quads(path: Path, graph: ox.NamedNode, source: dict[str, Any]) -> list[ox.Quad]:
+    """A quad file's statements, its default graph moved into the file's own graph."""
+    return [
+        ox.Quad(q.subject, q.predicate, q.object, graph) if isinstance(q.graph_name, ox.DefaultGraph) else q
+        for q in ox.parse(format=_format(path), **source)
+    ]
+
+
+_RDFLIB_FORMATS = {
+    ox.RdfFormat.TURTLE: "turtle",
+    ox.RdfFormat.N_TRIPLES: "nt",
+    ox.RdfFormat.RDF_XML: "xml",
+    ox.RdfFormat.JSON_LD: "json-ld",
+}
+
+
+def _slow_quads(path: Path, graph: ox.NamedNode, limits: Limits) -> list[ox.Quad]:
+    """A file's triples read by rdflib, which has no buffer limit, for values past Oxigraph's."""
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    parsed = Graph()
+    with path.open("rb") as handle:
+        if handle.read(len(_BOM)) != _BOM:
+            handle.seek(0)
+        parsed.parse(handle, format=_RDFLIB_FORMATS[_format(path)], publicID=graph.value)
+    limit = limits.literal_mb * 1_000_000
+
+    def term(node: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(node, URIRef):
+            return ox.NamedNode(str(node))
+        if isinstance(node, BNode):
+            return ox.BlankNode(str(node))
+        assert isinstance(node, Literal)
+        if len(node) > limit:
+            raise SourceLimitError(
+                f"{display_path(path)} holds a literal of {len(node) / 1e6:.0f} MB, over "
+                f"COPRODKG_MAX_LITERAL_MB={limits.literal_mb}"
+            )
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)) if node.datatype else None)
+
+    return [ox.Quad(term(s), term(p), term(o), graph) for s, p, o in parsed]  # type: ignore[arg-type]
+
+
+def _close(source: dict[str, Any]) -> None:
+    handle = source.get("input")
+    if handle is not None:
+        handle.close()
+
+
+def _translate(path: Path, error: BaseException) -> SourceError:
+    if isinstance(error, SyntaxError):
+        return _parse_error(path, error)
+    if isinstance(error, MemoryError):
+        return SourceLimitError(
+            f"cannot load {display_path(path)}: a literal, IRI or line is longer than "
+            f"{_PARSER_BUFFER_MB} MB, the fast parser's limit; raise it with COPRODKG_MAX_LITERAL_MB "
+            "(the file is then read by a slower parser)"
+        )
+    return SourceError(f"cannot read {display_path(path)}: {' '.join(str(error).split())[:200]}")
+
+
+def _guarded(path: Path, work: Callable[[dict[str, Any]], object], limits: Limits | None) -> object:
+    """Run one parse of ``path`` stoppably, translating every parser failure to a :class:`SourceError`."""
+    if _format(path) is ox.RdfFormat.RDF_XML:
+        _check_xml(path, limits or Limits.from_environment())
+    try:
+        source = _input(path)
+    except OSError as error:
+        raise _translate(path, error) from None
+    try:
+        return run_stoppable(lambda: work(source), what=f"loading {display_path(path)}")
+    except (SyntaxError, MemoryError, OSError, ValueError) as error:
+        raise _translate(path, error) from None
+    finally:
+        _close(source)
+
+
+def parse_check(path: Path, limits: Limits | None = None) -> int:
+    """Parse a file without storing it; return its statement count or raise :class:`ParseError`."""
+    count = _guarded(
+        path,
+        lambda source: sum(1 for _ in ox.parse(format=_format(path), **source)),
+        limits,
+    )
+    assert isinstance(count, int)
+    return count
+
+
+def load_file(store: ox.Store, path: Path, *, bulk: bool = False, limits: Limits | None = None) -> SourceFile:
+    """Load one file into its own named graph of ``store`` (transactionally unless ``bulk``).
+
+    Ctrl-C stops the load within a fraction of a second (:func:`~coprodkg.worker.run_stoppable`).
+    """
     graph = ox.NamedNode(file_graph(path))
     fmt = _format(path)
-    try:
-        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            store.extend(list(_quads(path, graph)))
-        elif bulk:
-            store.bulk_load(path=path, format=fmt, to_graph=graph, base_iri=graph.value)
-        else:
-            store.load(path=path, format=fmt, to_graph=graph, base_iri=graph.value)
-    except SyntaxError as error:
-        raise _parse_error(path, error) from None
-    except (OSError, ValueError) as error:
-        raise SourceError(f"cannot read {display_path(path)}: {error}") from None
+
+    limits = limits or Limits.from_environment()
+
+    def work(source: dict[str, Any]) -> None:
+        try:
+            if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+                store.extend(_quads(path, graph, source))
+            elif bulk:
+                store.bulk_load(format=fmt, to_graph=graph, base_iri=graph.value, **source)
+            else:
+                store.load(format=fmt, to_graph=graph, base_iri=graph.value, **source)
+        except MemoryError:
+            if limits.literal_mb <= _PARSER_BUFFER_MB or fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+                raise
+            store.remove_graph(graph)  # what a bulk load wrote before it stopped
+            store.extend(_slow_quads(path, graph, limits))
+
+    _guarded(path, work, limits)
     return SourceFile(path, graph.value, count_graph(store, graph))
 
 

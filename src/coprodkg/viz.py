@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError, TermError
-from .layout import force_layout, pagerank
+from .layout import label_layout, pagerank, text_width, wrap_label
 from .namespaces import shorten
 from .projection import KINDS, project
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .engine import Engine
 
 __all__ = [
+    "PROVENANCE_KINDS",
     "STATUSES",
     "STYLES",
     "Explorer",
@@ -47,18 +48,27 @@ STYLES: dict[str, tuple[str, str]] = {
     "facilitator": ("#009E73", "triangle"),
     "outcome": ("#56B4E9", "diamond"),
     "actor": ("#CC79A7", "dot"),
+    "person": ("#E7A9CF", "dot"),
     "organisation": ("#8C564B", "square"),
     "source": ("#7F7F7F", "square"),
     "concept": ("#9467BD", "dot"),
+    "shared": ("#F0E442", "diamond"),
 }
-#: Claim status -> how the page draws it (the border of nodes, the line of edges).
-STATUSES: dict[str, str] = {
-    "article": "solid",
-    "project": "solid",
-    "literature": "dotted",
-    "interpretation": "dashed",
+#: Claim status -> (line colour, dash pattern) for the lines of that status: each differs from
+#: the others in both, so they stay apart for readers who do not see colour.
+STATUSES: dict[str, tuple[str, list[int] | bool]] = {
+    "article": ("#444444", False),
+    "study": ("#6B4C9A", [14, 3, 3, 3]),
+    "project": ("#0072B2", [10, 5]),
+    "literature": ("#00795C", [2, 4]),
+    "interpretation": ("#C4470B", [8, 4, 2, 4]),
 }
-_DASHES: dict[str, Any] = {"solid": False, "dotted": [2, 4], "dashed": [8, 6]}
+_NO_STATUS = ("#8A8F94", False)
+#: Kinds the concept view leaves out; the provenance toggle draws them.
+PROVENANCE_KINDS = frozenset({"person", "organisation", "source"})
+#: Label font size, and the width labels wrap to (pixels at zoom 1).
+FONT_SIZE = 14
+LABEL_WIDTH = 150.0
 _HUBS = {"source", "organisation", "actor", "theme"}
 DEFAULT_MAX_NODES = 5000
 DEFAULT_TITLE = "coprodkg explorer"
@@ -95,7 +105,13 @@ def render_html(
     """
     import networkx as nx
 
-    graph = source if isinstance(source, nx.Graph) else project(source)
+    studies: list[dict[str, str]] = []
+    seed: str | None = None
+    if isinstance(source, nx.Graph):
+        graph = source
+    else:
+        graph = _with_map(source, project(source))
+        studies, seed = _studies(source)
     if depth < 0:
         raise OutputError(f"--depth must be 0 or more, not {depth}")
     if max_nodes < 1:
@@ -120,7 +136,7 @@ def render_html(
             f"Showing the {max_nodes:,} most central of {total:,} nodes. "
             "Use --focus, --kinds or --max-nodes to see others."
         )
-    return _render(graph, rank, themes, title, notes, centre)
+    return _render(graph, rank, themes, title, notes, centre, studies, seed)
 
 
 def write_html(
@@ -129,15 +145,9 @@ def write_html(
     **options: Any,
 ) -> Path:
     """Write :func:`render_html`'s page to ``path`` (UTF-8) and return the path."""
-    target = Path(path)
-    page = render_html(source, **options)
-    if target.is_dir():
-        raise OutputError(f"--output {target} is a folder: give a file name")
-    try:
-        target.write_text(page, encoding="utf-8")
-    except OSError as error:
-        raise OutputError(f"cannot write {target}: {error.strerror or error}") from None
-    return target
+    from .files import write_file
+
+    return write_file(Path(path), render_html(source, **options))
 
 
 def display_explorer(source: Engine | nx.MultiDiGraph, *, height: int = 680, **options: Any) -> Explorer:
@@ -155,9 +165,10 @@ def open_in_browser(path: Path) -> bool:
 
 def _keep_kinds(graph: nx.MultiDiGraph, kinds: Iterable[str]) -> nx.MultiDiGraph:
     wanted = {k.strip().lower() for k in kinds if k.strip()}
-    unknown = sorted(wanted - set(KINDS))
+    known = [*KINDS, "shared"]
+    unknown = sorted(wanted - set(known))
     if unknown:
-        raise TermError(f"unknown kind {', '.join(unknown)}: choose from {', '.join(KINDS)}")
+        raise TermError(f"unknown kind {', '.join(unknown)}: choose from {', '.join(known)}")
     return graph.subgraph([n for n, kind in graph.nodes(data="kind") if kind in wanted]).copy()
 
 
@@ -184,7 +195,8 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _theme_membership(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
-    """Node -> the themes it belongs to: the theme, its neighbours, and theirs (not through hubs)."""
+    """Node -> the themes whose neighbourhood it is in: the theme, its neighbours, and theirs, but
+    not through hubs (people, organisations, sources, other themes) and never another theme."""
     undirected = graph.to_undirected(as_view=True)
     member: dict[str, list[str]] = {}
     for theme in sorted(n for n, kind in graph.nodes(data="kind") if kind == "theme"):
@@ -194,7 +206,7 @@ def _theme_membership(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
             step = []
             for node in frontier:
                 for other in undirected[node]:
-                    if other not in reached:
+                    if other not in reached and graph.nodes[other].get("kind") != "theme":
                         reached.add(other)
                         if graph.nodes[other].get("kind") not in _HUBS:
                             step.append(other)
@@ -202,6 +214,76 @@ def _theme_membership(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
         for node in reached:
             member.setdefault(node, []).append(theme)
     return member
+
+
+def _with_map(engine: Engine, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The projection plus an evidence map: its shared concepts (kind ``shared``), the alignments
+    (SKOS mapping relations) from study concepts to them, and each node's map studies
+    (``?node prov:wasDerivedFrom/cpk:mapStudy ?study``, by the study's code)."""
+    from .lookup import label_pattern
+
+    shared = engine.query(
+        "SELECT ?c ?label ?d WHERE { ?c a cpk:SharedConcept . OPTIONAL { ?c skos:definition ?d } "
+        f"{label_pattern('c', 'label')} }}"
+    ).rows
+    for concept, label, definition in shared:
+        key = str(concept)
+        if key not in graph:
+            graph.add_node(
+                key, kind="shared", label=str(label or shorten(key)), definition=str(definition or "")
+            )
+        graph.nodes[key]["kind"] = "shared"
+        graph.nodes[key].setdefault("status", "interpretation")
+        graph.nodes[key].setdefault("sources", [])
+    alignments = engine.query(
+        "SELECT ?s ?p ?o (SAMPLE(?n) AS ?status) WHERE { "
+        "VALUES ?p { skos:exactMatch skos:closeMatch skos:relatedMatch skos:broadMatch skos:narrowMatch } "
+        "?s ?p ?o . ?o a cpk:SharedConcept . "
+        "OPTIONAL { ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; cpk:status/skos:notation ?n } "
+        "} GROUP BY ?s ?p ?o"
+    ).rows
+    for s, p, o, status in alignments:
+        if str(s) in graph and str(o) in graph and not graph.has_edge(str(s), str(o)):
+            name = str(p).rsplit("#", 1)[-1]
+            words = name.replace("Match", " match")
+            graph.add_edge(
+                str(s), str(o), predicate=str(p), label=words, status=str(status or ""), sources=[]
+            )
+    rows = engine.query(
+        "SELECT ?x ?code WHERE { ?x prov:wasDerivedFrom/cpk:mapStudy ?study . ?study skos:notation ?code }"
+    ).rows
+    for node, code in rows:
+        attrs = graph.nodes.get(str(node)) if str(node) in graph else None
+        if attrs is not None and code is not None:
+            studies = attrs.setdefault("studies", [])
+            if str(code) not in studies:
+                studies.append(str(code))
+    return graph
+
+
+def _studies(engine: Engine) -> tuple[list[dict[str, str]], str | None]:
+    """The evidence map's studies (code, label), the seed first, and the seed's code."""
+    from .lookup import label_pattern
+
+    rows = engine.query(
+        "SELECT DISTINCT ?study ?code ?seed ?label WHERE { ?map cpk:includesStudy ?study . "
+        f"?study skos:notation ?code . OPTIONAL {{ ?map cpk:seedStudy ?seed }} {label_pattern('study', 'label')} }}"
+    ).rows
+    seed = next((str(c) for s, c, k, _ in rows if k is not None and s == k), None)
+    found = {str(c): str(label or c) for _, c, _, label in rows if c is not None}
+    order = sorted(found, key=lambda c: (c != seed, _number_key(c)))
+    return [{"code": c, "label": found[c]} for c in order], seed
+
+
+def _number_key(text: str) -> tuple[str, int, str]:
+    """Sorts "E2" before "E10" and "2" before "10".
+
+    >>> sorted(["E10", "E2", "S1", "3"], key=_number_key)
+    ['3', 'E2', 'E10', 'S1']
+    """
+    head = text.rstrip("0123456789")
+    tail = text[len(head) :]
+    return (head, int(tail) if tail else -1, text)
 
 
 # ---- measuring, placing and rendering --------------------------------------------------------------
@@ -225,15 +307,73 @@ def _pagerank(graph: nx.MultiDiGraph) -> dict[str, float]:
     return dict(zip(order, (float(x) for x in pagerank(len(order), ends)), strict=True))
 
 
-def _layout(graph: nx.MultiDiGraph, order: Sequence[str]) -> list[tuple[float, float]]:
-    """Positions in pixels, scaled so that a typical edge is long enough for its label."""
+def _extent(lines: Sequence[str], size: float) -> tuple[float, float, float, float]:
+    """The box vis-network draws for a shape of ``size`` with its label below: left, top, right,
+    bottom, relative to the node's position.
+
+    >>> _extent(["political barriers"], 10)
+    (-56.9, -10, 56.9, 24)
+    """
+    width = max([2 * size, *(text_width(line, FONT_SIZE) for line in lines)])
+    half = round(width / 2 + 0.05, 1)
+    return (-half, -size, half, size + FONT_SIZE * len(lines))
+
+
+def _place(ids: Sequence[int], edges: Sequence[tuple[int, int]], extents: Any) -> dict[str, Any]:
+    """A view: these nodes laid out by themselves (with the edges between them), in pixels."""
     import numpy as np
 
+    local = {node: i for i, node in enumerate(ids)}
+    inner = [(local[a], local[b]) for a, b in edges if a in local and b in local]
+    pos = label_layout(inner, np.asarray(extents)[list(ids)]) if ids else np.zeros((0, 2))
+    return {
+        "ids": list(ids),
+        "x": [round(float(x), 1) for x in pos[:, 0]],
+        "y": [round(float(y), 1) for y in pos[:, 1]],
+    }
+
+
+def _views(
+    graph: nx.MultiDiGraph,
+    order: Sequence[str],
+    kinds: Sequence[str],
+    extents: Any,
+    studies: Sequence[dict[str, Any]],
+) -> dict[str, dict[str, Any]]:
+    """Each view the page can show, with its own layout: ``concepts`` (no people, organisations or
+    sources), ``all`` (everything: the provenance toggle), and per map study ``study:CODE`` and
+    ``study:CODE+all`` (that study's nodes and the shared concepts its concepts align to)."""
     index = {node: i for i, node in enumerate(order)}
     edges = _simple_edges(graph, index)
-    coords = force_layout(len(order), edges)
-    scale = 45.0 if len(order) <= 500 else 40.0
-    return [(round(float(x) * scale, 1), round(float(y) * scale, 1)) for x, y in np.asarray(coords)]
+    every = list(range(len(order)))
+    concepts = [i for i in every if kinds[i] not in PROVENANCE_KINDS] or every
+    views = {"concepts": _place(concepts, edges, extents)}
+    views["all"] = views["concepts"] if len(concepts) == len(every) else _place(every, edges, extents)
+    if studies:
+        neighbours: dict[int, set[int]] = {}
+        for a, b in edges:
+            neighbours.setdefault(a, set()).add(b)
+            neighbours.setdefault(b, set()).add(a)
+    for study in studies:
+        code = study["code"]
+        # the seed's view keeps what belongs to no map study (its literature, say): the graph it grew from
+        own = {
+            i
+            for i in every
+            if kinds[i] != "shared"
+            and (
+                code in graph.nodes[order[i]].get("studies", ())
+                or (study.get("seed") and not graph.nodes[order[i]].get("studies"))
+            )
+        }
+        hubs = {j for i in own for j in neighbours.get(i, ()) if kinds[j] == "shared"}
+        chosen = sorted(own | hubs)
+        views[f"study:{code}+all"] = _place(chosen, edges, extents)
+        inner = [i for i in chosen if kinds[i] not in PROVENANCE_KINDS]
+        views[f"study:{code}"] = (
+            _place(inner, edges, extents) if len(inner) < len(chosen) else views[f"study:{code}+all"]
+        )
+    return views
 
 
 def _display_label(edge_label: str, predicate: str) -> str:
@@ -248,49 +388,57 @@ def _tooltip(*parts: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _sizes(ranks: Sequence[float], smallest: float = 7.0, largest: float = 26.0) -> list[float]:
+def _sizes(ranks: Sequence[float], smallest: float = 5.0, largest: float = 15.0) -> list[float]:
     """Node sizes from PageRank, scaled here: vis-network's own ``value`` scaling costs the
     browser about as much as drawing (it rescans every node as each one is added).
 
     >>> _sizes([0.1, 0.2, 0.3])
-    [7.0, 16.5, 26.0]
+    [5.0, 10.0, 15.0]
     """
     low, high = min(ranks, default=0.0), max(ranks, default=0.0)
     span = high - low
     return [round(smallest + (largest - smallest) * ((r - low) / span if span else 0.5), 2) for r in ranks]
 
 
+def _viz_kind(attrs: dict[str, Any]) -> str:
+    """The projection's kind, with people (actors with a ``foaf:name``) told apart from roles."""
+    kind = str(attrs.get("kind", "concept"))
+    return "person" if kind == "actor" and "foaf:name" in attrs else kind
+
+
 def _node_items(
     graph: nx.MultiDiGraph, order: Sequence[str], rank: dict[str, float], themes: dict[str, list[str]]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """vis-network node items (what is drawn) and the page's metadata (what the panel shows)."""
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[float, float, float, float]]]:
+    """vis-network node items (what is drawn), the page's metadata (what the panel shows) and
+    each node's drawn box (for the layout)."""
     index = {node: i for i, node in enumerate(order)}
-    positions = _layout(graph, order)
     size = _sizes([rank[node] for node in order])
     items: list[dict[str, Any]] = []
     meta: list[dict[str, Any]] = []
+    extents: list[tuple[float, float, float, float]] = []
     for i, node in enumerate(order):
         attrs = graph.nodes[node]
-        kind = str(attrs.get("kind", "concept"))
+        kind = _viz_kind(attrs)
         status = str(attrs.get("status", ""))
         colour, shape = STYLES.get(kind, STYLES["concept"])
         label = str(attrs.get("label", shorten(node)))
+        lines = wrap_label(label, LABEL_WIDTH, FONT_SIZE)
+        extents.append(_extent(lines, size[i]))
         items.append(
             {
                 "id": i,
-                "label": label,
-                "x": positions[i][0],
-                "y": positions[i][1],
+                "label": "\n".join(lines),
                 "size": size[i],
                 "shape": shape,
                 "color": {
                     "background": colour,
                     "border": "#333333" if status == "interpretation" else colour,
                 },
-                "shapeProperties": {"borderDashes": _DASHES[STATUSES.get(status, "solid")]},
+                "shapeProperties": {"borderDashes": [3, 2] if status == "interpretation" else False},
                 "title": _tooltip(f"{label} ({kind})", str(attrs.get("definition", ""))),
             }
         )
+        notation = attrs.get("skos:notation")
         meta.append(
             {
                 "label": label,
@@ -299,20 +447,23 @@ def _node_items(
                 "definition": str(attrs.get("definition", "")),
                 "iri": node,
                 "curie": shorten(node),
+                "notation": str(_as_list(notation)[0]) if notation is not None else "",
                 "alt": [str(a) for a in _as_list(attrs.get("skos:altLabel"))],
                 "sources": [str(s) for s in attrs.get("sources", [])],
                 "themes": [index[t] for t in themes.get(node, []) if t in index],
+                "studies": [str(s) for s in attrs.get("studies", [])],
                 "rank": round(rank[node], 6),
             }
         )
-    return items, meta
+    return items, meta, extents
 
 
-def _edge_items(graph: nx.MultiDiGraph, order: Sequence[str], big: bool) -> list[dict[str, Any]]:
+def _edge_items(graph: nx.MultiDiGraph, order: Sequence[str]) -> list[dict[str, Any]]:
     index = {node: i for i, node in enumerate(order)}
     items = []
     for j, (u, v, attrs) in enumerate(graph.edges(data=True)):
         status = str(attrs.get("status", ""))
+        colour, dashes = STATUSES.get(status, _NO_STATUS)
         label = _display_label(str(attrs.get("label", "")), str(attrs.get("predicate", "")))
         items.append(
             {
@@ -320,7 +471,8 @@ def _edge_items(graph: nx.MultiDiGraph, order: Sequence[str], big: bool) -> list
                 "from": index[u],
                 "to": index[v],
                 "label": label,
-                "dashes": _DASHES[STATUSES.get(status, "solid")],
+                "dashes": dashes,
+                "color": {"color": colour, "highlight": "#111111", "hover": colour, "opacity": 0.85},
                 "title": _tooltip(
                     f"{graph.nodes[u].get('label', '')} — {label} → {graph.nodes[v].get('label', '')}"
                 ),
@@ -347,16 +499,25 @@ def _vis_options(count: int) -> dict[str, Any]:
         },
         "nodes": {
             "borderWidth": 2,
-            "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
-            "widthConstraint": {"maximum": 180},
+            "borderWidthSelected": 4,
+            # a selected or hovered label stays regular: bold text is wider than the layout's box
+            "chosen": {"label": False, "node": True},
+            "font": {
+                "size": FONT_SIZE,
+                "face": "system-ui, sans-serif",
+                "color": "#1a1a1a",
+                "strokeWidth": 3,
+                "strokeColor": "#ffffff",
+            },
             "scaling": {"label": {"enabled": False, "drawThreshold": 5}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-            "color": {"color": "#a0a4a8", "highlight": "#333333", "hover": "#555555"},
-            "font": {"size": 9, "color": "#666666", "strokeWidth": 3, "align": "middle"},
+            # relation names appear once zoomed in enough to read them (9 px × zoom ≥ 8 px)
+            "font": {"size": 9, "color": "#4a4a4a", "strokeWidth": 3, "align": "middle"},
+            "scaling": {"label": {"drawThreshold": 9}},
             "smooth": {"enabled": True, "type": "continuous", "roundness": 0.2} if count <= 300 else False,
-            "width": 1,
+            "width": 1.2,
             "selectionWidth": 2,
         },
     }
@@ -369,27 +530,69 @@ def _render(
     title: str,
     notes: list[str],
     focus: str | None,
+    studies: Sequence[dict[str, str]] = (),
+    seed: str | None = None,
 ) -> str:
     order = sorted(
         graph, key=lambda n: (str(graph.nodes[n].get("kind", "")), str(graph.nodes[n].get("label", "")), n)
     )
-    big = len(order) > 1000
-    node_items, meta = _node_items(graph, order, rank, themes)
+    node_items, meta, extents = _node_items(graph, order, rank, themes)
+    kinds = [m["kind"] for m in meta]
+    present = {s for m in meta for s in m["studies"]}
+    drawn: list[dict[str, Any]] = [{**s, "seed": s["code"] == seed} for s in studies if s["code"] in present]
+    views = _views(graph, order, kinds, extents, drawn)
+    # a focus page draws the whole neighbourhood it was asked for; otherwise the concept view
+    # first, of the seed study when there is an evidence map
+    if focus is not None:
+        default = "all"
+    elif seed is not None and f"study:{seed}" in views:
+        default = f"study:{seed}"
+    else:
+        default = "concepts"
+    start = views[default]
+    shown = dict(zip(start["ids"], zip(start["x"], start["y"], strict=True), strict=True))
+    for item in node_items:
+        x, y = shown.get(item["id"], (0.0, 0.0))
+        item.update(x=x, y=y, hidden=item["id"] not in shown)
     counts = dict.fromkeys(STYLES, 0)
-    for item in meta:
-        counts[item["kind"]] = counts.get(item["kind"], 0) + 1
+    for kind in kinds:
+        counts[kind] = counts.get(kind, 0) + 1
+    edge_items = _edge_items(graph, order)
+    lines: dict[str, int] = {}
+    for edge in edge_items:
+        lines[edge["status"]] = lines.get(edge["status"], 0) + 1
+    theme_ids = sorted(
+        (i for i, m in enumerate(meta) if m["kind"] == "theme"),
+        key=lambda i: (
+            _number_key(meta[i]["notation"]) if meta[i]["notation"] else ("~", 0, ""),
+            meta[i]["label"],
+        ),
+    )
     data = {
         "nodes": node_items,
-        "edges": _edge_items(graph, order, big),
+        "edges": edge_items,
         "options": _vis_options(len(order)),
         "meta": meta,
         "kinds": [
-            {"name": k, "colour": STYLES[k][0], "shape": STYLES[k][1], "count": counts[k]}
+            {
+                "name": k,
+                "colour": STYLES[k][0],
+                "shape": STYLES[k][1],
+                "count": counts[k],
+                "provenance": k in PROVENANCE_KINDS,
+            }
             for k in STYLES
             if counts[k]
         ],
-        "statuses": [{"name": s, "line": line} for s, line in STATUSES.items()],
-        "themes": [{"id": i, "label": m["label"]} for i, m in enumerate(meta) if m["kind"] == "theme"],
+        "statuses": [
+            {"name": s, "colour": c, "dashes": d, "count": lines[s]}
+            for s, (c, d) in [*STATUSES.items(), ("", _NO_STATUS)]
+            if lines.get(s)
+        ],
+        "themes": [{"id": i, "label": meta[i]["label"], "notation": meta[i]["notation"]} for i in theme_ids],
+        "studies": drawn,
+        "views": views,
+        "view": default,
         "focus": focus,
     }
     return str(_template().render(title=title, notes=notes, data=data, **_assets()))
