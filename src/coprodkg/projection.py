@@ -50,7 +50,7 @@ KINDS: dict[str, tuple[str, ...]] = {
         "cpk:ProjectComponent",
         "fabio:Journal",
     ),
-    "concept": ("cpk:Concept", "cpk:Finding", "cpk:SharedConcept"),
+    "concept": ("cpk:Concept", "cpk:Finding"),
 }
 
 _XSD = PREFIXES["xsd"]
