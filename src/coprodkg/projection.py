@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -213,8 +214,13 @@ def _fingerprint(location: Path) -> str:
     Opening and reading a store leaves them alone; every write reaches them by the time the
     store is next opened (Oxigraph replays its log into a new table file on opening).
     """
-    tables = sorted((f.name, f.stat().st_size) for f in location.glob("*.sst"))
-    return hashlib.sha256(repr((_CACHE_VERSION, __version__, tables)).encode()).hexdigest()
+    for _ in range(5):  # a compaction may remove a table file while it is listed: list again
+        try:
+            tables = sorted((f.name, f.stat().st_size) for f in location.glob("*.sst"))
+        except FileNotFoundError:
+            continue
+        return hashlib.sha256(repr((_CACHE_VERSION, __version__, tables)).encode()).hexdigest()
+    return f"changing-{os.getpid()}-{time.monotonic()}"  # still compacting: matches no cache
 
 
 def _read_cache(cache: Path, key: str) -> nx.MultiDiGraph | None:
