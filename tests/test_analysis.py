@@ -38,6 +38,41 @@ def network(bundled: KnowledgeGraph) -> nx.MultiDiGraph:
 # ---- metrics and communities -------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def ten_study_map(tmp_path_factory: pytest.TempPathFactory) -> nx.MultiDiGraph:
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("map")
+    generator = Path(__file__).parent.parent / "bench" / "generate_map.py"
+    subprocess.run([sys.executable, str(generator), "10", str(folder)], check=True, capture_output=True)
+    return project(load_graph([folder]))
+
+
+@pytest.mark.parametrize("which", ["bundled", "ten studies"])
+def test_the_fast_measures_are_networkx_s(
+    which: str, network: nx.MultiDiGraph, ten_study_map: nx.MultiDiGraph
+) -> None:
+    graph = network if which == "bundled" else ten_study_map
+    simple = nx.Graph()
+    simple.add_nodes_from(graph)
+    simple.add_edges_from((u, v) for u, v in graph.edges() if u != v)
+    metrics = {m.iri: m for m in analyse(graph)}
+    betweenness = nx.betweenness_centrality(simple)
+    pagerank = nx.pagerank(simple)
+    assert max(abs(metrics[n].betweenness - betweenness[n]) for n in graph) < 1e-9
+    assert max(abs(metrics[n].pagerank - pagerank[n]) for n in graph) < 1e-5
+    assert all(metrics[n].degree == graph.degree(n) for n in graph)
+    ours: dict[int, set[str]] = {}
+    for m in metrics.values():
+        ours.setdefault(m.community, set()).add(m.iri)
+    theirs = nx.community.louvain_communities(simple, seed=1)
+    assert nx.community.modularity(simple, ours.values()) == pytest.approx(
+        nx.community.modularity(simple, theirs), abs=0.03
+    )
+    assert analyse(graph) == analyse(graph)  # the same communities every time
+
+
 def test_metrics_on_the_small_network(small: KnowledgeGraph) -> None:
     metrics = {m.label: m for m in analyse(small)}
     assert len(metrics) == 8
