@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DEMO_HTML ?= coprodkg-explorer.html
 DEMO_MAP  ?= coprodkg-map.html
 
-.PHONY: demo test check lint typecheck pytest system-deps bench clean
+.PHONY: demo test check lint typecheck pytest system-deps bench bench-scale clean
 
 ## make demo: set up a virtualenv, then describe the bundled graph, answer a named query, write the explorer and the evidence map
 demo: $(VENV)/.stamp-base
@@ -46,3 +46,9 @@ bench: $(VENV)/.stamp-test
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache $(DEMO_HTML) $(DEMO_MAP)
+
+## make bench-scale: every command on evidence maps of 1, 10 and 100 studies beside its floor
+## (SIZES="1 10 100 300" for the 300-study map; it takes about half an hour on 2 cores)
+SIZES ?= 1 10 100
+bench-scale: $(VENV)/.stamp-test
+	$(BIN)/python bench/bench_scale.py --sizes $(SIZES)

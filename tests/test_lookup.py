@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from rdflib import URIRef
 from coprodkg import KnowledgeGraph, load_graph
 from coprodkg.errors import TermError
 from coprodkg.lookup import describe, graph_info, resolve_term, search
+
+from .conftest import Outcome, assert_user_error
 
 DATA = Path(__file__).parent / "data"
 CPKID = "https://w3id.org/coprodkg/id/"
@@ -66,3 +69,80 @@ def test_search_ranks_the_exact_label_first(bundled: KnowledgeGraph) -> None:
     hits = search(bundled, "absorptive capacity")
     assert hits[0].label == "absorptive capacity"
     assert all("claim" not in h.types for h in hits)
+
+
+# ---- one node matcher for every command ---------------------------------------------------------
+
+SAME_NODE = [
+    "cpkid:co-production",
+    f"<{CPKID}co-production>",
+    "Co-Production of research  évidence",
+    "CO-PRODUCTION",
+]
+
+
+@pytest.mark.parametrize("text", SAME_NODE)
+def test_every_command_resolves_a_name_the_same_way(
+    text: str, bundled: KnowledgeGraph, cli: Callable[..., Outcome], tmp_path: Path
+) -> None:
+    from coprodkg import neighbours, project, shortest_paths
+    from coprodkg.lookup import resolve_node
+
+    graph = project(bundled)
+    wanted = CPKID + "co-production"
+    assert str(resolve_term(bundled, text)) == wanted  # show
+    assert resolve_node(graph, text) == wanted  # the explorer's data, path and neighbours on a projection
+    assert {n.step.start for n in neighbours(bundled, text)} == {wanted}
+    assert {n.step.start for n in neighbours(graph, text)} == {wanted}
+    other = f"<{neighbours(graph, wanted)[0].iri}>"
+    for source in (bundled, graph):
+        paths = shortest_paths(source, text, other)
+        assert paths and paths[0].steps[0].start == wanted
+    assert "cpkid:co-production" in cli("show", text).stdout
+    assert cli("neighbours", text).code == 0
+    assert cli("path", text, other).code == 0
+    assert cli("viz", "--focus", text, "-o", tmp_path / "x.html").code == 0
+
+
+def test_a_label_two_studies_share_lists_both_with_their_study(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    from coprodkg import neighbours, project
+    from coprodkg.errors import AmbiguousTermError
+    from coprodkg.lookup import resolve_node
+
+    generator = Path(__file__).parent.parent / "bench" / "generate_map.py"
+    subprocess.run(
+        [
+            sys.executable,
+            str(generator),
+            "12",
+            str(tmp_path / "map"),
+        ]  # a copy of the seed beside the 11, check=True, capture_output=True
+    )
+    kg = load_graph([tmp_path / "map"])
+    label = "capacity for sustained evidence use"
+    expected = (
+        (CPKID + "capacity-for-sustained-evidence-use", "S1"),
+        (CPKID + "capacity-for-sustained-evidence-use--m1", "S1.1"),
+    )
+    resolvers: list[Callable[[], object]] = [
+        lambda: resolve_term(kg, label),
+        lambda: resolve_node(project(kg), label),
+    ]
+    for resolve in resolvers:
+        with pytest.raises(AmbiguousTermError) as caught:
+            resolve()
+        assert caught.value.candidates == expected
+        assert "cpkid:capacity-for-sustained-evidence-use--m1 (S1.1)" in str(caught.value)
+    with pytest.raises(AmbiguousTermError):
+        neighbours(kg, label)
+    for args in (
+        ["show", label],
+        ["neighbours", label],
+        ["path", label, "cpkid:theme-1"],
+        ["viz", "--focus", label, "-o", tmp_path / "x.html"],
+    ):
+        outcome = cli(*args, "-s", tmp_path / "map")
+        assert_user_error(outcome, "is ambiguous", "cpkid:capacity-for-sustained-evidence-use (S1)", "(S1.1)")

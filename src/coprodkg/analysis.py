@@ -24,13 +24,18 @@ from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
+from . import algorithms
+from .algorithms import SEED
 from .errors import TermError
-from .namespaces import PREFIXES, shorten
+from .namespaces import shorten
 from .network_files import NETWORK_FORMATS, render_network, write_network
+from .progress import stage
 from .projection import project
 
 if TYPE_CHECKING:
     import networkx as nx
+    import numpy as np
+    import numpy.typing as npt
 
     from .engine import Engine
 
@@ -52,8 +57,6 @@ __all__ = [
     "write_network",
 ]
 
-#: The Louvain seed: the same graph always gives the same communities.
-SEED = 42
 #: What :func:`analyse` can rank by.
 RANKINGS = ("betweenness", "pagerank", "degree")
 #: Better-evidenced relations first when several link the same two nodes.
@@ -145,34 +148,44 @@ def _simple(graph: nx.MultiDiGraph) -> nx.Graph:
     return simple
 
 
+def _indexed(graph: nx.MultiDiGraph) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """The nodes in a fixed order and the undirected simple view's edges as index pairs."""
+    import numpy as np
+
+    order = sorted(graph)  # sorted: the same graph gives the same communities
+    index = {node: i for i, node in enumerate(order)}
+    pairs = {(min(a, b), max(a, b)) for a, b in ((index[u], index[v]) for u, v in graph.edges()) if a != b}
+    return order, np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+
+
 def analyse(
     graph_or_engine: nx.MultiDiGraph | Engine, *, top: int | None = None, by: str = "betweenness"
 ) -> list[NodeMetrics]:
     """Degree, betweenness, PageRank and community of every node, highest first ``by`` one of
     ``betweenness``, ``pagerank`` or ``degree`` (ties broken by the others, then the label).
 
-    Degree counts every relation in or out; betweenness (normalised) is taken on the undirected
-    view, as paths are; PageRank follows the relations' direction; communities are Louvain's on
-    the undirected view with the fixed :data:`SEED`, numbered from 1, largest first.
+    Degree counts every relation in or out. Betweenness (exact, normalised), PageRank and
+    communities are taken on the undirected simple view, as paths are (see
+    :mod:`coprodkg.algorithms`, whose PageRank the explorer shows too); communities are
+    multilevel (Louvain) with the fixed :data:`SEED`, numbered from 1, largest first.
 
     >>> from coprodkg import load_graph
     >>> [m.label for m in analyse(load_graph(), top=40)].count("academic researchers")
     1
     """
-    import networkx as nx
-
     if by not in RANKINGS:
         raise ValueError(f"cannot rank by {by!r}: choose one of {', '.join(RANKINGS)}")
     graph = _network(graph_or_engine)
     if graph.number_of_nodes() == 0:
         return []
-    simple = _simple(graph)
-    betweenness = nx.betweenness_centrality(simple)
-    pagerank = nx.pagerank(graph) if graph.number_of_edges() else dict.fromkeys(graph, 1 / len(graph))
-    communities = nx.community.louvain_communities(simple, seed=SEED)
-    ordered = sorted(
-        communities, key=lambda c: (-len(c), min(str(graph.nodes[n].get("label", n)) for n in c))
-    )
+    with stage("measuring the network"):
+        order, ends = _indexed(graph)
+        between = algorithms.betweenness(len(order), ends)
+        rank = algorithms.pagerank(len(order), ends)
+        found = [{order[i] for i in members} for members in algorithms.communities(len(order), ends)]
+    betweenness = dict(zip(order, between.tolist(), strict=True))
+    pagerank = dict(zip(order, rank.tolist(), strict=True))
+    ordered = sorted(found, key=lambda c: (-len(c), min(str(graph.nodes[n].get("label", n)) for n in c)))
     community = {node: number for number, members in enumerate(ordered, start=1) for node in members}
     metrics = [
         NodeMetrics(
@@ -186,38 +199,23 @@ def analyse(
         )
         for node, attrs in graph.nodes(data=True)
     ]
-    order = (by, *(r for r in RANKINGS if r != by))
-    metrics.sort(key=lambda m: (*(-getattr(m, r) for r in order), m.label))
+    ranking = (by, *(r for r in RANKINGS if r != by))
+    metrics.sort(key=lambda m: (*(-getattr(m, r) for r in ranking), m.label))
     return metrics if top is None else metrics[:top]
 
 
 def _resolve(graph: nx.MultiDiGraph, engine: Engine | None, term: str | URIRef) -> str:
     """The node a user means, by IRI, CURIE or label (through the engine when there is one)."""
-    if isinstance(term, URIRef) or engine is None:
-        text = str(term)
-        iri = _expand(text.strip("<>")) if not isinstance(term, URIRef) else text
-        if iri in graph:
-            return iri
-        wanted = " ".join(text.casefold().split())
-        matches = sorted(n for n, label in graph.nodes(data="label") if str(label).casefold() == wanted)
-        if len(matches) == 1:
-            return str(matches[0])
-        if matches:
-            raise TermError(f"{text!r} is ambiguous: it could be {', '.join(shorten(m) for m in matches)}")
-        raise TermError(f"no node of the network is called {text!r}; try `coprodkg search`")
-    from .lookup import resolve_term
+    from .lookup import resolve_node, resolve_term
 
+    if isinstance(term, URIRef) or engine is None:
+        return resolve_node(graph, term)
     iri = str(resolve_term(engine, term))
     if iri not in graph:
         raise TermError(
             f"{term!r} ({shorten(iri)}) is not part of the network: it is a claim, a schema term or a literal"
         )
     return iri
-
-
-def _expand(text: str) -> str:
-    prefix, sep, local = text.partition(":")
-    return PREFIXES[prefix] + local if sep and prefix in PREFIXES and not local.startswith("//") else text
 
 
 def _prepare(

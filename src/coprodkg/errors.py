@@ -25,6 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "AmbiguousTermError",
     "CoprodkgError",
     "EndpointError",
     "OutputError",
@@ -109,6 +110,14 @@ class ParameterError(QueryError):
 
 class TermError(CoprodkgError):
     """A term names no resource, or several."""
+
+
+class AmbiguousTermError(TermError):
+    """A label several resources share; :attr:`candidates` holds ``(iri, study codes)`` for each."""
+
+    def __init__(self, message: str, candidates: tuple[tuple[str, str], ...]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
 
 
 class StoreError(CoprodkgError):

@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .algorithms import components, pagerank
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -52,59 +54,6 @@ GRID_LIMIT = 2000
 #: lengths, by stress majorization), which shows the global shape of small graphs far better than
 #: a random start.
 KAMADA_KAWAI_RANGE = (13, 300)
-
-
-def components(n: int, ends: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Connected-component labels ``0..k-1`` (by first node) for an undirected edge array.
-
-    >>> components(5, __import__("numpy").array([[0, 1], [3, 4]])).tolist()
-    [0, 0, 1, 2, 2]
-    """
-    import numpy as np
-
-    labels = np.arange(n)
-    if len(ends):
-        a, b = ends[:, 0], ends[:, 1]
-        while True:  # label propagation with pointer jumping: a few passes of O(edges) each
-            low = np.minimum(labels[a], labels[b])
-            before = labels.copy()
-            np.minimum.at(labels, a, low)
-            np.minimum.at(labels, b, low)
-            labels = labels[labels]
-            if np.array_equal(labels, before):
-                break
-    _, dense = np.unique(labels, return_inverse=True)
-    result: npt.NDArray[np.int64] = dense.astype(np.int64)
-    return result
-
-
-def pagerank(
-    n: int, ends: npt.NDArray[np.int64], *, alpha: float = 0.85, tol: float = 1e-6, max_iter: int = 200
-) -> npt.NDArray[np.float64]:
-    """PageRank of an undirected simple graph by power iteration (networkx's definition and defaults).
-
-    >>> [round(float(x), 3) for x in pagerank(3, __import__("numpy").array([[0, 1], [1, 2]]))]
-    [0.257, 0.486, 0.257]
-    """
-    import numpy as np
-
-    x = np.full(n, 1.0 / n) if n else np.zeros(0)
-    if n == 0:
-        return x
-    a, b = ends[:, 0], ends[:, 1]
-    degree = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
-    dangling = degree == 0
-    safe = np.where(dangling, 1, degree)
-    for _ in range(max_iter):
-        share = x / safe
-        spread = np.bincount(a, share[b], minlength=n) + np.bincount(b, share[a], minlength=n)
-        new = alpha * (spread + x[dangling].sum() / n) + (1.0 - alpha) / n
-        done = float(np.abs(new - x).sum()) < n * tol
-        x = new
-        if done:
-            break
-    result: npt.NDArray[np.float64] = x / x.sum()
-    return result
 
 
 def _close_pairs(

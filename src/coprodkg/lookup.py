@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from .engine import Engine
-from .errors import TermError
+from .errors import AmbiguousTermError, TermError
 from .namespaces import PREFIXES, parse_term, shorten
 from .sources import display_path, graph_path
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "Claim",
@@ -25,8 +30,12 @@ __all__ = [
     "Hit",
     "Relation",
     "describe",
+    "expand",
+    "fold",
     "graph_info",
     "label_pattern",
+    "match_names",
+    "resolve_node",
     "resolve_term",
     "search",
     "source_label_pattern",
@@ -36,16 +45,25 @@ LABEL_PROPERTIES = ("skos:prefLabel", "rdfs:label", "foaf:name", "dct:title")
 DEFINITION_PROPERTIES = ("skos:definition", "dct:description", "rdfs:comment")
 
 
-def _expand(curie: str) -> str:
+def expand(curie: str) -> str:
+    """The IRI of a CURIE with a known prefix.
+
+    >>> expand("skos:prefLabel")
+    'http://www.w3.org/2004/02/skos/core#prefLabel'
+    """
     prefix, local = curie.split(":", 1)
     return PREFIXES[prefix] + local
 
 
-_LABEL_IRIS = tuple(_expand(c) for c in LABEL_PROPERTIES)
-_DEFINITION_IRIS = tuple(_expand(c) for c in DEFINITION_PROPERTIES)
-_ALT_LABEL = _expand("skos:altLabel")
-_STATUS = _expand("cpk:status")
-_DERIVED = _expand("prov:wasDerivedFrom")
+#: The properties a resource is named by, as node attributes of the projection and in SPARQL.
+NAME_PROPERTIES = (*LABEL_PROPERTIES, "skos:altLabel")
+_LABEL_IRIS = tuple(expand(c) for c in LABEL_PROPERTIES)
+_DEFINITION_IRIS = tuple(expand(c) for c in DEFINITION_PROPERTIES)
+_ALT_LABEL = expand("skos:altLabel")
+_STATUS = expand("cpk:status")
+_DERIVED = expand("prov:wasDerivedFrom")
+#: At most this many candidates are named when a label is ambiguous.
+_CANDIDATES_SHOWN = 12
 
 
 def label_pattern(var: str, out: str) -> str:
@@ -141,28 +159,104 @@ def _iri_exists(engine: Engine, iri: URIRef) -> bool:
 
 
 def resolve_term(engine: Engine, text: str) -> URIRef:
-    """The resource a user means: a CURIE, an ``<IRI>`` or a label (case-insensitive)."""
+    """The resource a user means: a CURIE, an ``<IRI>`` or a label (ignoring case, accents and
+    spacing; alternative labels count). A label several resources share raises
+    :class:`~coprodkg.errors.AmbiguousTermError` naming each with its study.
+
+    >>> from coprodkg import load_graph
+    >>> str(resolve_term(load_graph(), "Capacity for  sustained evidence USE"))
+    'https://w3id.org/coprodkg/id/capacity-for-sustained-evidence-use'
+    """
     term = parse_term(text)
     if isinstance(term, URIRef):
         if not _iri_exists(engine, term):
             raise TermError(f"nothing in the graph is called {text}")
         return term
-    wanted = _fold(text)
     labels = engine.query(
         "SELECT DISTINCT ?s ?l WHERE { VALUES ?p { "
-        + " ".join((*LABEL_PROPERTIES, "skos:altLabel"))
+        + " ".join(NAME_PROPERTIES)
         + " } ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l)) }"
     )
-    matches = sorted(
-        {str(s) for s, label in labels.rows if label is not None and _fold(str(label)) == wanted}
-    )
-    if len(matches) == 1:
-        return URIRef(matches[0])
+    matches = match_names(text, ((str(s), str(label)) for s, label in labels.rows if label is not None))
     if not matches:
         close = [h.label for h in search(engine, text, limit=3)]
         hint = f" (close: {'; '.join(close)})" if close else ""
         raise TermError(f"no resource is labelled {text!r}{hint}; try `coprodkg search`")
-    raise TermError(f"{text!r} is ambiguous: it could be {', '.join(shorten(m) for m in matches)}")
+    if len(matches) > 1:
+        raise _ambiguous(text, matches, _studies(engine, matches))
+    return URIRef(matches[0])
+
+
+def resolve_node(graph: nx.MultiDiGraph, text: str | URIRef) -> str:
+    """The node of a projection a user means, by the same rules as :func:`resolve_term`, read
+    from the nodes' attributes (label, ``skos:altLabel`` ...) instead of a query.
+
+    >>> from coprodkg import load_graph, project
+    >>> resolve_node(project(load_graph()), "capacity for  sustained évidence use")
+    'https://w3id.org/coprodkg/id/capacity-for-sustained-evidence-use'
+    """
+    if isinstance(text, URIRef):
+        if str(text) not in graph:
+            raise TermError(f"{shorten(str(text))} is not part of the network")
+        return str(text)
+    term = parse_term(text) if text.strip().startswith("<") or ":" in text else None
+    if isinstance(term, URIRef):
+        if str(term) not in graph:
+            raise TermError(f"no node of the network is called {text}; try `coprodkg search`")
+        return str(term)
+    names = (
+        (node, str(name))
+        for node, attrs in graph.nodes(data=True)
+        for key in ("label", *NAME_PROPERTIES)
+        for name in _as_list(attrs.get(key))
+    )
+    matches = match_names(text, names)
+    if not matches:
+        raise TermError(f"no node of the network is labelled {text!r}; try `coprodkg search`")
+    if len(matches) > 1:
+        studies = {
+            m: ", ".join(s.split(" ", 1)[0] for s in graph.nodes[m].get("sources", [])) for m in matches
+        }
+        raise _ambiguous(text, matches, studies)
+    return matches[0]
+
+
+def match_names(text: str, names: Iterable[tuple[str, str]]) -> list[str]:
+    """The IRIs, sorted, of the ``(iri, name)`` pairs whose name is ``text`` up to :func:`fold`.
+
+    >>> match_names("Cafe  reflexion", [("a", "café réflexion"), ("b", "cafés")])
+    ['a']
+    """
+    wanted = fold(text)
+    return sorted({iri for iri, name in names if fold(name) == wanted})
+
+
+def _studies(engine: Engine, iris: list[str]) -> dict[str, str]:
+    """IRI -> the codes of the studies (or else the sources) it comes from, e.g. "E6" or "S1.7"."""
+    values = " ".join(f"<{iri}>" for iri in iris)
+    rows = engine.query(
+        f"SELECT ?x (GROUP_CONCAT(DISTINCT ?code; separator=', ') AS ?codes) WHERE {{ VALUES ?x {{ {values} }} "
+        "OPTIONAL { ?x prov:wasDerivedFrom ?src . OPTIONAL { ?src cpk:mapStudy/skos:notation ?study } "
+        "OPTIONAL { ?src skos:notation ?own } BIND(COALESCE(?study, ?own) AS ?code) } } GROUP BY ?x"
+    ).rows
+    return {str(x): _text(codes) for x, codes in rows if x is not None}
+
+
+def _ambiguous(text: str, matches: list[str], studies: dict[str, str]) -> AmbiguousTermError:
+    shown = [f"{shorten(m)} ({studies[m]})" if studies.get(m) else shorten(m) for m in matches]
+    more = len(shown) - _CANDIDATES_SHOWN
+    listed = "; ".join(shown[:_CANDIDATES_SHOWN]) + (f"; and {more} more" if more > 0 else "")
+    return AmbiguousTermError(
+        f"{text!r} is ambiguous: {len(matches)} resources have that label: {listed}. "
+        "Give one by its CURIE (`coprodkg search` lists them)",
+        candidates=tuple((m, studies.get(m, "")) for m in matches),
+    )
+
+
+def _as_list(value: object) -> list[object]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def _relations(engine: Engine, iri: URIRef, incoming: bool) -> tuple[Relation, ...]:
@@ -283,10 +377,10 @@ def display_graph(graph: str) -> str:
     return graph if path is None else str(display_path(path))
 
 
-def _fold(text: str) -> str:
-    """Case- and accent-insensitive form of a text.
+def fold(text: str) -> str:
+    """The form in which names are compared: no case, no accents, single spaces.
 
-    >>> _fold("Café  Réflexion")
+    >>> fold("Café  Réflexion")
     'cafe reflexion'
     """
     decomposed = unicodedata.normalize("NFKD", text)
@@ -322,7 +416,7 @@ def search(engine: Engine, text: str, limit: int = 20) -> list[Hit]:
     out (``show`` lists them under what they are about). Label matches rank
     above alternative labels, which rank above definitions; whole and leading matches rank higher.
     """
-    words = _fold(text).split()
+    words = fold(text).split()
     if not words:
         return []
     props = (*LABEL_PROPERTIES, "skos:altLabel", *DEFINITION_PROPERTIES)
@@ -336,7 +430,7 @@ def search(engine: Engine, text: str, limit: int = 20) -> list[Hit]:
         iri, prop, content = str(s), str(p), _text(value)
         if prop in _LABEL_IRIS:
             labels[iri] = min(labels.get(iri, (len(_LABEL_IRIS), "")), (_LABEL_IRIS.index(prop), content))
-        score = _score(_fold(content), words, weights.get(prop, 1.0))
+        score = _score(fold(content), words, weights.get(prop, 1.0))
         if score and (iri not in best or score > best[iri].score):
             kinds = tuple(shorten(t) if "://" in t else t for t in _text(types).split(", ") if t)
             best[iri] = Hit(iri, "", kinds, score, content)
@@ -344,7 +438,7 @@ def search(engine: Engine, text: str, limit: int = 20) -> list[Hit]:
         Hit(h.iri, labels.get(h.iri, (0, shorten(h.iri)))[1], h.types, h.score, h.matched)
         for h in best.values()
     ]
-    hits.sort(key=lambda h: (-h.score, _fold(h.label), h.iri))
+    hits.sort(key=lambda h: (-h.score, fold(h.label), h.iri))
     return hits[:limit]
 
 

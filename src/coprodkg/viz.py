@@ -13,7 +13,6 @@ True
 from __future__ import annotations
 
 import html
-import unicodedata
 import webbrowser
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError, TermError
 from .layout import label_layout, pagerank, text_width, wrap_label
-from .namespaces import PREFIXES, shorten
+from .namespaces import shorten
 from .projection import KINDS, project
 
 if TYPE_CHECKING:
@@ -178,7 +177,9 @@ def _focus_node(source: Engine | nx.MultiDiGraph, graph: nx.MultiDiGraph, text: 
     import networkx as nx
 
     if isinstance(source, nx.Graph):
-        iri = _match_node(source, text)
+        from .lookup import resolve_node
+
+        iri = resolve_node(source, text)
     else:
         from .lookup import resolve_term
 
@@ -186,33 +187,6 @@ def _focus_node(source: Engine | nx.MultiDiGraph, graph: nx.MultiDiGraph, text: 
     if iri not in graph:
         raise TermError(f"{text} is not drawn in the explorer (no known kind, or left out by --kinds)")
     return iri
-
-
-def _match_node(graph: nx.MultiDiGraph, text: str) -> str:
-    """A node of a projection by IRI, CURIE or label (ignoring case and accents)."""
-    wanted = text.strip()
-    if wanted.startswith("<") and wanted.endswith(">"):
-        wanted = wanted[1:-1]
-    prefix, _, local = wanted.partition(":")
-    candidates = {wanted, PREFIXES[prefix] + local if prefix in PREFIXES else wanted}
-    for iri in candidates:
-        if iri in graph:
-            return iri
-    folded = _fold(text)
-    found = sorted(n for n, names in ((n, _names(d)) for n, d in graph.nodes(data=True)) if folded in names)
-    if len(found) == 1:
-        return str(found[0])
-    if not found:
-        raise TermError(f"no resource is labelled {text!r}; try `coprodkg search`")
-    raise TermError(f"{text!r} is ambiguous: it could be {', '.join(shorten(f) for f in found)}")
-
-
-def _names(attrs: dict[str, Any]) -> set[str]:
-    return {_fold(str(a)) for a in [attrs.get("label", ""), *_as_list(attrs.get("skos:altLabel"))]}
-
-
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -37,7 +37,10 @@ def validate(
     from ..validation import validate_sources
 
     opts = opts.with_sources(files)
-    report = validate_sources(opts.sources, bundled=opts.bundled, store=opts.store)
+    from ..progress import stage
+
+    with stage("validating"):  # scale: progress on a terminal
+        report = validate_sources(opts.sources, bundled=opts.bundled, store=opts.store)
     if fmt is ReportFormat.JSON:
         data = {
             "conforms": report.conforms,

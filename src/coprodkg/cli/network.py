@@ -146,9 +146,12 @@ def viz(
     if focus is None and given is not None and given.name == "COMMANDLINE":
         raise OutputError("--depth needs --focus TERM")
     wanted = [k for k in kinds.split(",") if k.strip()] if kinds is not None else None
-    page = render_html(
-        open_engine(opts), focus=focus, depth=depth, kinds=wanted, max_nodes=max_nodes, title=title
-    )
+    from ..progress import stage
+
+    with stage("drawing the explorer"):  # scale: progress on a terminal
+        page = render_html(
+            open_engine(opts), focus=focus, depth=depth, kinds=wanted, max_nodes=max_nodes, title=title
+        )
     write_output(page, output, opts)
     print(f"wrote {output}", file=sys.stderr)
     if open_page:
