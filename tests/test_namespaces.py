@@ -6,7 +6,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from coprodkg.errors import TermError
-from coprodkg.namespaces import CPK, CPKID, format_term, parse_term, shorten, with_prefixes
+from coprodkg.namespaces import CPK, CPKID, format_term, parse_term, shorten
 
 
 @pytest.mark.parametrize(
@@ -43,15 +43,3 @@ def test_shorten_prefers_the_longest_namespace_and_falls_back_to_angle_brackets(
 def test_format_term_reads_literals_bare() -> None:
     assert format_term(Literal("x", lang="en")) == "x"
     assert format_term(URIRef(CPK + "Barrier")) == "cpk:Barrier"
-
-
-def test_with_prefixes_adds_only_what_is_used_and_undeclared() -> None:
-    text = with_prefixes(
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT * { ?x a cpk:Theme ; skos:prefLabel ?l }"
-    )
-    assert text.count("PREFIX skos:") == 1
-    assert text.startswith("PREFIX cpk: <")
-    # prefixes inside IRIs, strings and comments are not usages
-    untouched = 'SELECT * { ?x <http://e.org/owl:x> "rdfs:label" } # oa:exact'
-    assert with_prefixes(untouched) == untouched
-    assert "PREFIX oa:" in with_prefixes("SELECT * { ?c cpk:anchor/oa:exact ?e }")

@@ -6,7 +6,7 @@ import pytest
 
 from coprodkg.catalogue import list_queries
 from coprodkg.errors import QuerySyntaxError
-from coprodkg.sparql import nesting_depth, query_form, uses_service
+from coprodkg.sparql import nesting_depth, query_form, uses_service, with_prefixes
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,17 @@ def test_nesting_skips_strings_and_counts_every_bracket() -> None:
 )
 def test_uses_service(text: str, calls: bool) -> None:
     assert uses_service(text) is calls
+
+
+def test_with_prefixes_adds_only_what_is_used_and_undeclared() -> None:
+    text = with_prefixes(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT * { ?x a cpk:Theme ; skos:prefLabel ?l }"
+    )
+    assert text.count("PREFIX skos:") == 1
+    assert text.startswith("PREFIX cpk: <")
+    # prefixes inside IRIs, strings and comments are not usages
+    untouched = 'SELECT * { ?x <http://e.org/owl:x> "rdfs:label" } # oa:exact'
+    assert with_prefixes(untouched) == untouched
+    assert "PREFIX oa:" in with_prefixes("SELECT * { ?c cpk:anchor/oa:exact ?e }")
+    long_string = 'SELECT * { ?x ?p """a skos:note\nover lines""" }'
+    assert with_prefixes(long_string) == long_string

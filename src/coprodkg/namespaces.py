@@ -1,7 +1,7 @@
 """Prefixes, CURIEs and RDF terms as users type them.
 
 The same prefix table serves parsing (``cpk:Theme`` on the command line), printing (CURIEs in
-tables) and SPARQL (``PREFIX`` lines added to a query that lacks them).
+tables) and SPARQL (:func:`coprodkg.sparql.with_prefixes` adds its ``PREFIX`` lines to a query).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ __all__ = [
     "format_term",
     "parse_term",
     "shorten",
-    "with_prefixes",
 ]
 
 CPK = "https://w3id.org/coprodkg/ns#"
@@ -52,8 +51,6 @@ PREFIXES: Mapping[str, str] = {
 
 _CURIE = re.compile(r"^([A-Za-z][\w.-]*)?:([^\s<>\"{}|\\^`]*)$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_NOT_CODE = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
-_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
 
 def parse_term(text: str, prefixes: Mapping[str, str] = PREFIXES) -> Node:
@@ -164,19 +161,3 @@ def format_term(term: Node | None, prefixes: Mapping[str, str] = PREFIXES) -> st
     if isinstance(term, BNode):
         return f"_:{term}"
     return str(term)
-
-
-def with_prefixes(sparql: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
-    """Prepend ``PREFIX`` lines for the known prefixes a query uses but does not declare.
-
-    >>> with_prefixes("SELECT * WHERE { ?t a cpk:Theme }").splitlines()[0]
-    'PREFIX cpk: <https://w3id.org/coprodkg/ns#>'
-    """
-    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(sparql)}
-    code = _NOT_CODE.sub(" ", sparql)
-    lines = [
-        f"PREFIX {prefix}: <{namespace}>"
-        for prefix, namespace in prefixes.items()
-        if prefix not in declared and re.search(rf"(?<![\w.-]){re.escape(prefix)}:", code)
-    ]
-    return "\n".join([*lines, sparql]) if lines else sparql

@@ -1,20 +1,30 @@
-"""SPARQL query text: its tokens, its form, how deep it nests and whether it calls SERVICE.
+"""SPARQL query text: its tokens, its form, its prefixes, how deep it nests and whether it calls SERVICE.
 
 The one place that reads query text without parsing it: the engines ask it whether a text is an
 update, binding finds the WHERE group with its tokens, the remote engine picks the result format
-by the form, and ``serve`` refuses queries that nest too deep or call other servers before they
-reach the Oxigraph server.
+by the form and adds the ``PREFIX`` lines a query lacks, and ``serve`` refuses queries that nest
+too deep or call other servers before they reach the Oxigraph server.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Literal
 
 from .errors import QuerySyntaxError
 
-__all__ = ["FORMS", "GRAPH_FORMS", "TOKEN", "Form", "nesting_depth", "query_form", "uses_service", "words"]
+__all__ = [
+    "FORMS",
+    "GRAPH_FORMS",
+    "TOKEN",
+    "Form",
+    "nesting_depth",
+    "query_form",
+    "uses_service",
+    "with_prefixes",
+    "words",
+]
 
 TOKEN = re.compile(
     r"""
@@ -36,6 +46,7 @@ FORMS: frozenset[str] = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 GRAPH_FORMS: frozenset[str] = frozenset({"CONSTRUCT", "DESCRIBE"})
 _UPDATES = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 _OPEN, _CLOSE = frozenset("({["), frozenset(")}]")
+_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
 
 def words(sparql: str) -> Iterator[str]:
@@ -94,3 +105,27 @@ def uses_service(sparql: str) -> bool:
     False
     """
     return "SERVICE" in words(sparql)
+
+
+def with_prefixes(sparql: str, prefixes: Mapping[str, str] | None = None) -> str:
+    """Prepend ``PREFIX`` lines for the known prefixes (``prefixes``, by default the package's
+    table) a query uses but does not declare; a prefix inside an IRI, a string or a comment is
+    not a use.
+
+    >>> with_prefixes("SELECT * WHERE { ?t a cpk:Theme }").splitlines()[0]
+    'PREFIX cpk: <https://w3id.org/coprodkg/ns#>'
+    """
+    if prefixes is None:
+        from .namespaces import PREFIXES  # here, so ``serve`` does not import rdflib
+
+        prefixes = PREFIXES
+    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(sparql)}
+    code = "".join(
+        " " if m.lastgroup in ("comment", "string", "iri") else m.group() for m in TOKEN.finditer(sparql)
+    )
+    lines = [
+        f"PREFIX {prefix}: <{namespace}>"
+        for prefix, namespace in prefixes.items()
+        if prefix not in declared and re.search(rf"(?<![\w.-]){re.escape(prefix)}:", code)
+    ]
+    return "\n".join([*lines, sparql]) if lines else sparql

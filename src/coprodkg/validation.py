@@ -23,7 +23,7 @@ from rdflib import URIRef
 from .checks import CHECKS, PLACEHOLDER, Context, Finding
 from .engine import KnowledgeGraph, load_graph, source_paths, to_rdflib
 from .errors import ParseError, SourceError
-from .lookup import display_graph
+from .lookup import display_graph, expand
 from .namespaces import PREFIXES, shorten
 from .positions import FilePositions, scan_turtle
 from .resources import shapes_path
@@ -140,13 +140,14 @@ def _settle(findings: list[Finding], context: Context) -> tuple[Finding, ...]:
 def _follows(value: str, undefined: set[str], context: Context) -> bool:
     if value in undefined:
         return True
-    iri = value[1:-1] if value.startswith("<") else _expand(value)
+    prefix, colon, _ = value.partition(":")
+    if value.startswith("<"):
+        iri = value[1:-1]
+    elif colon and prefix in PREFIXES:
+        iri = expand(value)
+    else:  # a literal, or a name with a prefix we do not know: not a resource
+        return False
     return any(shorten(t) in undefined for t in context.types_of(iri))
-
-
-def _expand(curie: str) -> str:
-    prefix, _, local = curie.partition(":")
-    return PREFIXES[prefix] + local if prefix in PREFIXES else ""
 
 
 def _local_names(f: Finding, context: Context) -> Finding:

@@ -96,8 +96,9 @@ def query(
     if (name is None) == (sparql is None):
         raise QueryError("give a query name or .rq file, or SPARQL text with -e (one of them)")
     from ..hints import declared_prefixes, undefined_term_warnings
-    from ..namespaces import PREFIXES, parse_term, with_prefixes
+    from ..namespaces import PREFIXES, parse_term
     from ..sources import collect_sources
+    from ..sparql import with_prefixes
 
     given = parse_assignments(param or [])
     yours = declared_prefixes(collect_sources(opts.sources))  # your files' prefixes work here too

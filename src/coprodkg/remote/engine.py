@@ -21,9 +21,8 @@ from rdflib.term import Node
 from ..binding import bind_values
 from ..errors import EndpointError, QueryError
 from ..formats import ResultKind
-from ..namespaces import with_prefixes
 from ..results import Result
-from ..sparql import GRAPH_FORMS, query_form
+from ..sparql import GRAPH_FORMS, query_form, with_prefixes
 from .answers import JSON_TYPES, RDF_ACCEPT, parse_rdf, parse_solutions
 from .text import has_credentials, printable, redact
 from .transport import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, PASSWORD_ENV, USER_ENV, Answer, Request, Transport
