@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from coprodkg import layout
 from coprodkg.layout import (
     count_overlaps,
     label_layout,
@@ -86,3 +87,115 @@ def test_components_are_packed_without_overlap() -> None:
     pos = label_layout(edges, extents)
     assert count_overlaps(pos, extents) == 0
     assert np.allclose((pos + extents[:, :2]).min(axis=0), -(pos + extents[:, 2:]).max(axis=0))  # centred
+
+
+# ---- the big-graph paths: grid neighbour lists up to GRID_LIMIT nodes a component, k-d tree above
+
+
+def connected(sizes: list[int], seed: int = 0) -> list[tuple[int, int]]:
+    """Edges of one random connected graph per size (a random tree plus a quarter more edges)."""
+    rng = np.random.default_rng(seed)
+    edges: list[tuple[int, int]] = []
+    start = 0
+    for n in sizes:
+        edges += [(start + int(rng.integers(0, i)), start + i) for i in range(1, n)]
+        for _ in range(n // 4):
+            a, b = sorted(map(int, rng.choice(n, 2, replace=False)))
+            edges.append((start + a, start + b))
+        start += n
+    return edges
+
+
+class Calls:
+    """How often each neighbour search and repulsion ran in a force layout, by component size."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.grid: list[int] = []  # the force layout's neighbour lists, built on the grid
+        self.tree: list[int] = []  # ... or from scipy's k-d tree
+        self.between: list[int] = []  # repulsion between listed pairs (a neighbour list used)
+        self.exact: list[int] = []  # repulsion between every pair
+        close, tree, between, exact = (
+            layout._close_pairs,
+            layout._tree_pairs,
+            layout._repulsion_between,
+            layout._repulsion,
+        )
+
+        def spy_close(pos: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+            # the overlap pass also asks the grid, in units of boxes (radius √2); the force layout
+            # asks with at most 1.25 (its cut-off of at most 1, with slack)
+            if radius <= 1.25:
+                self.grid.append(len(pos))
+            return close(pos, radius)
+
+        def spy_tree(pos: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+            self.tree.append(len(pos))
+            return tree(pos, radius)
+
+        def spy_between(pos: np.ndarray, pairs: tuple[np.ndarray, np.ndarray], radius: float) -> np.ndarray:
+            self.between.append(len(pos))
+            return between(pos, pairs, radius)
+
+        def spy_exact(pos: np.ndarray) -> np.ndarray:
+            self.exact.append(len(pos))
+            return exact(pos)
+
+        monkeypatch.setattr(layout, "_close_pairs", spy_close)
+        monkeypatch.setattr(layout, "_tree_pairs", spy_tree)
+        monkeypatch.setattr(layout, "_repulsion_between", spy_between)
+        monkeypatch.setattr(layout, "_repulsion", spy_exact)
+
+
+def component_boxes(pos: np.ndarray, extents: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
+    """Each component's bounding box (left, top, right, bottom) of its nodes' drawn boxes."""
+    bounds, start = [], 0
+    for n in sizes:
+        part = slice(start, start + n)
+        low, high = (pos[part] + extents[part, :2]).min(axis=0), (pos[part] + extents[part, 2:]).max(axis=0)
+        bounds.append(np.concatenate([low, high]))
+        start += n
+    return bounds
+
+
+@pytest.mark.parametrize(
+    ("sizes", "path"),
+    [
+        ([1250, 1250], "grid"),
+        ([2500], "tree"),
+        ([2000, 2000, 1000], "grid"),
+        ([5000], "tree"),
+    ],
+    ids=["2500-grid", "2500-tree", "5000-grid", "5000-tree"],
+)
+def test_big_graphs_take_their_path_and_come_out_finite_separate_and_the_same(
+    sizes: list[int], path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert all(n > layout.EXACT_LIMIT for n in sizes)
+    assert all(n <= layout.GRID_LIMIT for n in sizes) == (path == "grid")
+    edges, n = connected(sizes), sum(sizes)
+    extents = boxes([80.0] * n)
+    calls = Calls(monkeypatch)
+    pos = label_layout(edges, extents)
+    assert pos.shape == (n, 2) and np.isfinite(pos).all()
+    assert calls.exact == []  # no component small enough for every pair
+    assert sorted(set(calls.between)) == sorted(set(sizes))
+    if path == "grid":
+        assert calls.tree == [] and sorted(set(calls.grid)) == sorted(set(sizes))
+        # the neighbour list is kept for a few steps: built less often than it is used
+        for size in set(sizes):
+            assert 0 < calls.grid.count(size) < calls.between.count(size)
+    else:
+        assert calls.grid == [] and calls.tree == calls.between  # searched afresh each step
+    bounds = component_boxes(pos, extents, sizes)
+    for i, a in enumerate(bounds):
+        for b in bounds[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]  # side by side
+    assert np.array_equal(pos, label_layout(edges, extents))  # the same picture each time
+
+
+def test_grid_and_tree_find_the_same_close_pairs() -> None:
+    pos = np.random.default_rng(5).uniform(0, 50, size=(2500, 2))
+    for radius in (0.5, 1.0, 1.25):
+        grid = {tuple(sorted(p)) for p in zip(*layout._close_pairs(pos, radius), strict=True)}
+        tree = {tuple(sorted(p)) for p in zip(*layout._tree_pairs(pos, radius), strict=True)}
+        assert grid == tree and len(grid) > 500
