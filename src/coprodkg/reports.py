@@ -27,9 +27,18 @@ __all__ = [
 
 
 def to_json(value: Any) -> str:
-    """A report dataclass as indented JSON; blank nodes written ``_:id`` so they read as such."""
-    data = asdict(value) if hasattr(value, "__dataclass_fields__") else value
+    """A report dataclass (or a list of them) as indented JSON; blank nodes written ``_:id`` so
+    they read as such.
+
+    >>> json.loads(to_json([Hit("urn:x", "x", ("cpk:Theme",), 1.0, "label")]))[0]["types"]
+    ['cpk:Theme']
+    """
+    data = [_plain(v) for v in value] if isinstance(value, list | tuple) else _plain(value)
     return json.dumps(_blank_nodes_marked(data), indent=2, default=str, ensure_ascii=False) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    return asdict(value) if hasattr(value, "__dataclass_fields__") else value
 
 
 def _blank_nodes_marked(value: Any) -> Any:

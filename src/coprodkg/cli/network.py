@@ -18,7 +18,7 @@ from .options import (
     graph_options,
     open_engine,
 )
-from .output import write_output
+from .output import write_output, write_report
 
 
 @app.command()
@@ -67,15 +67,10 @@ def path(
 ) -> None:
     """The shortest chain of relations between two concepts (followed either way), each step with
     its relation, status and source. Exit 1 when nothing links them."""
-    from dataclasses import asdict
-
     from ..analysis import render_paths, shortest_paths
-    from ..reports import to_json
 
     found = shortest_paths(open_engine(opts), start, end, all_paths=all_paths)
-    write_output(
-        to_json([asdict(p) for p in found]) if fmt is ReportFormat.JSON else render_paths(found), None
-    )
+    write_report(found, fmt, render_paths)
     if not found:
         print(f"{PROG}: no path links {start!r} and {end!r} in the graph", file=sys.stderr)
         raise typer.Exit(1)
@@ -90,15 +85,10 @@ def neighbours(
     fmt: ReportFormatOpt = ReportFormat.TEXT,
 ) -> None:
     """The nodes within --depth hops of a concept, each with the relation and source that reach it."""
-    from dataclasses import asdict
-
     from ..analysis import neighbours as find_neighbours
     from ..analysis import render_neighbours
-    from ..reports import to_json
 
-    found = find_neighbours(open_engine(opts), term, depth)
-    text = to_json([asdict(n) for n in found]) if fmt is ReportFormat.JSON else render_neighbours(found)
-    write_output(text, None)
+    write_report(find_neighbours(open_engine(opts), term, depth), fmt, render_neighbours)
 
 
 @app.command()

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
+from .choices import ReportFormat
 from .options import GraphOptions
 
-__all__ = ["protected", "write_output"]
+__all__ = ["protected", "write_output", "write_report"]
+
+Report = TypeVar("Report")
 
 
 def protected(opts: GraphOptions | None) -> list[Path]:
@@ -28,3 +33,14 @@ def write_output(text: str | bytes, output: Path | None, opts: GraphOptions | No
     else:
         assert output is not None
         write_file(output, text, protect=protected(opts))
+
+
+def write_report(report: Report, fmt: ReportFormat, render: Callable[[Report], str]) -> None:
+    """Write a report (a dataclass, or a list of them) to stdout: as JSON, or as ``render`` draws it.
+
+    The one place the report commands (info, show, search, path, neighbours) turn ``--format``
+    into text.
+    """
+    from ..reports import to_json
+
+    write_output(to_json(report) if fmt is ReportFormat.JSON else render(report), None)

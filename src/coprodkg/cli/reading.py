@@ -18,7 +18,7 @@ from .options import (
     graph_options,
     open_engine,
 )
-from .output import write_output
+from .output import write_output, write_report
 
 
 @app.command()
@@ -29,10 +29,9 @@ def info(
 ) -> None:
     """Summarise the graph: triples, instances per class, the files loaded, the prefixes."""
     from ..lookup import graph_info
-    from ..reports import render_info, to_json
+    from ..reports import render_info
 
-    summary = graph_info(open_engine(opts))
-    write_output(to_json(summary) if fmt is ReportFormat.JSON else render_info(summary), None)
+    write_report(graph_info(open_engine(opts)), fmt, render_info)
 
 
 @app.command()
@@ -140,11 +139,12 @@ def show(
     sources and status of the claims it takes part in."""
     from ..hints import with_your_prefix
     from ..lookup import describe, resolve_term
-    from ..reports import render_description, to_json
+    from ..reports import render_description
 
     engine = open_engine(opts)
-    found = describe(engine, resolve_term(engine, with_your_prefix(term, opts.sources)))
-    write_output(to_json(found) if fmt is ReportFormat.JSON else render_description(found), None)
+    write_report(
+        describe(engine, resolve_term(engine, with_your_prefix(term, opts.sources))), fmt, render_description
+    )
 
 
 @app.command()
@@ -157,7 +157,6 @@ def search(
 ) -> None:
     """Find resources by label, alternative label or definition (ignoring case and accents), best first."""
     from ..lookup import search as run_search
-    from ..reports import render_hits, to_json
+    from ..reports import render_hits
 
-    hits = run_search(open_engine(opts), text, limit)
-    write_output(to_json([h.__dict__ for h in hits]) if fmt is ReportFormat.JSON else render_hits(hits), None)
+    write_report(run_search(open_engine(opts), text, limit), fmt, render_hits)
