@@ -11,7 +11,6 @@ import os
 import queue
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO
 
-from coprodkg.serve import wait_for_answer
+from coprodkg.serve import PORT_ATTEMPTS, on_free_ports, wait_for_answer
 
 VIRTUOSO_PASSWORD = "s3cret"
 _VIRTUOSO_VSP = "/var/lib/virtuoso-opensource-7/vsp"
@@ -32,11 +31,10 @@ _VIRTUOSO_VAD = "/usr/share/virtuoso-opensource-7/vad"
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on (right now): only for servers that cannot
-    bind port 0 and tell which port they got (Oxigraph, Virtuoso); callers retry when it is taken."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A TCP port on 127.0.0.1 that nothing listens on right now (for a test that needs one)."""
+    found = on_free_ports(lambda ports: ports[0])
+    assert found is not None
+    return found
 
 
 def oxigraph_binary() -> str:
@@ -89,13 +87,17 @@ def start_oxigraph(
 ) -> Running:
     """``oxigraph serve`` on a free loopback port, on disk in ``workdir`` (or in memory).
 
-    Oxigraph cannot report the port it got for ``:0``, so a port is picked first; when another
-    process took it meanwhile, another is tried.
+    Its port is picked first and retried when taken meanwhile: see :func:`coprodkg.serve.on_free_ports`.
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    for _ in range(3):
-        port = free_port()
-        args = [oxigraph_binary(), "serve-read-only" if read_only else "serve", "--bind", f"127.0.0.1:{port}"]
+
+    def attempt(ports: tuple[int, ...]) -> Running | None:
+        args = [
+            oxigraph_binary(),
+            "serve-read-only" if read_only else "serve",
+            "--bind",
+            f"127.0.0.1:{ports[0]}",
+        ]
         if location:
             args += ["--location", str(workdir / "db")]
         args += extra
@@ -103,15 +105,19 @@ def start_oxigraph(
             process = subprocess.Popen(
                 args, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "RUST_BACKTRACE": "0"}
             )
-        server = Running("oxigraph", process, f"http://127.0.0.1:{port}", workdir)
+        server = Running("oxigraph", process, f"http://127.0.0.1:{ports[0]}", workdir)
         try:
             wait_until_ready(server, f"{server.base}/query?query=ASK%7B%7D", 20)
         except RuntimeError:
             if "in use" in server.log():
-                continue
+                return None
             raise
         return server
-    raise RuntimeError(f"oxigraph found no free port:\n{server.log()}")
+
+    started = on_free_ports(attempt)
+    if started is None:
+        raise RuntimeError(f"oxigraph found no free port:\n{(workdir / 'server.log').read_text()}")
+    return started
 
 
 _VIRTUOSO_INI = """\
@@ -162,7 +168,9 @@ def launch_virtuoso(workdir: Path) -> Running:
             "virtuoso-t or isql-vt is missing: apt-get install virtuoso-opensource (make test does)"
         )
     workdir.mkdir(parents=True, exist_ok=True)
-    sql, http = free_port(), free_port()
+    ports = on_free_ports(lambda picked: picked, count=2)
+    assert ports is not None
+    sql, http = ports
     ini = workdir / "virtuoso.ini"
     ini.write_text(_VIRTUOSO_INI.format(d=workdir, sql=sql, http=http, vsp=_VIRTUOSO_VSP, vad=_VIRTUOSO_VAD))
     with (workdir / "server.log").open("wb") as log:
@@ -176,8 +184,20 @@ def launch_virtuoso(workdir: Path) -> Running:
 
 
 def ready_virtuoso(server: Running) -> Running:
-    """Wait for Virtuoso to answer, then replace the default dba password."""
-    wait_until_ready(server, f"{server.base}/sparql?query=ASK%7B%7D", 60)
+    """Wait for Virtuoso to answer, then replace the default dba password.
+
+    A Virtuoso that stopped because one of its ports was taken after :func:`launch_virtuoso` picked
+    it is launched again, in place, on fresh ports (as :func:`coprodkg.serve.on_free_ports` does).
+    """
+    for attempt in range(PORT_ATTEMPTS):
+        try:
+            wait_until_ready(server, f"{server.base}/sparql?query=ASK%7B%7D", 60)
+            break
+        except RuntimeError:
+            if attempt == PORT_ATTEMPTS - 1 or "Address already in use" not in server.log():
+                raise
+            again = launch_virtuoso(server.workdir)
+            server.process, server.base, server.sql_port = again.process, again.base, again.sql_port
     isql(server, "dba", f"SET PASSWORD dba {VIRTUOSO_PASSWORD};")
     return server
 

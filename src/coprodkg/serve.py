@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 from .errors import EndpointError
@@ -56,15 +56,19 @@ __all__ = [
     "DEFAULT_MAX_DEPTH",
     "DEFAULT_PORT",
     "DEFAULT_QUERY_TIMEOUT",
+    "PORT_ATTEMPTS",
     "Limits",
     "Server",
     "check_request",
     "find_oxigraph",
+    "on_free_ports",
     "start_server",
     "stop_server",
     "wait_for_answer",
     "wait_server",
 ]
+
+Started = TypeVar("Started")
 
 DEFAULT_PORT = 7878
 DEFAULT_QUERY_TIMEOUT = 30
@@ -239,11 +243,38 @@ def _listen(host: str, port: int) -> _Proxy:
         raise EndpointError(f"cannot listen on {host} port {port}: {error.strerror or error}") from None
 
 
-def _free_loopback_port() -> int:
-    """A loopback port for the private Oxigraph server, which cannot be told to pick one itself."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+#: How many fresh ports a server is given when the one picked for it was taken meanwhile.
+PORT_ATTEMPTS = 3
+
+
+def on_free_ports(
+    start: Callable[[tuple[int, ...]], Started | None], count: int = 1, attempts: int = PORT_ATTEMPTS
+) -> Started | None:
+    """``start(ports)`` with ``count`` free loopback ports, again with fresh ones (``attempts`` in
+    all) while it returns None because a port was taken before its server bound it.
+
+    Why not port 0, bound by the server and read back: Oxigraph 0.5 binds ``--bind 127.0.0.1:0``
+    but logs ``Listening for requests at http://127.0.0.1:0``, never the port it got, and Virtuoso
+    reads fixed ports from its ini file. So ports are picked here (bound to 0 and released), handed
+    to the server, and a start that finds its address in use is retried. Shared by ``serve`` and
+    the test suite's servers.
+
+    >>> on_free_ports(lambda ports: ports if len(set(ports)) == 2 else None, count=2) is not None
+    True
+    """
+    for _ in range(attempts):
+        socks = [socket.socket() for _ in range(count)]  # all open at once: distinct ports
+        try:
+            for sock in socks:
+                sock.bind(("127.0.0.1", 0))
+            ports = tuple(int(sock.getsockname()[1]) for sock in socks)
+        finally:
+            for sock in socks:
+                sock.close()
+        started = start(ports)
+        if started is not None:
+            return started
+    return None
 
 
 def _last_line(text: bytes) -> str:
@@ -317,9 +348,10 @@ def _start_oxigraph(
     binary: str, location: Path, log: Path, writable: bool, timeout_s: int, ready_timeout: float
 ) -> tuple[subprocess.Popen[bytes], int]:
     """Start Oxigraph on a private loopback port; when it stops at once (the port may have been
-    taken meanwhile: Oxigraph cannot pick one itself and say which), try twice more."""
-    for _ in range(3):
-        port = _free_loopback_port()
+    taken meanwhile: see :func:`on_free_ports`), on a fresh one."""
+
+    def attempt(ports: tuple[int, ...]) -> tuple[subprocess.Popen[bytes], int] | None:
+        (port,) = ports
         command = [
             binary,
             "serve" if writable else "serve-read-only",
@@ -346,7 +378,12 @@ def _start_oxigraph(
             process.kill()
             process.wait()
             raise EndpointError(f"the oxigraph server did not answer within {ready_timeout:g} s")
-    raise EndpointError(f"the oxigraph server stopped at once: {_last_line(log.read_bytes())}")
+        return None
+
+    started = on_free_ports(attempt)
+    if started is None:
+        raise EndpointError(f"the oxigraph server stopped at once: {_last_line(log.read_bytes())}")
+    return started
 
 
 class _Child:
