@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -24,7 +25,7 @@ import pytest
 
 from coprodkg import KnowledgeGraph
 from coprodkg.remote import RemoteGraph
-from coprodkg.serve import DEFAULT_MAX_DEPTH, Server, start_server, stop_server
+from coprodkg.serve import DEFAULT_MAX_DEPTH, PORT_ATTEMPTS, Server, on_free_ports, start_server, stop_server
 
 from .conftest import Outcome, assert_user_error
 from .servers import Lines, loopback, peak_rss_mb
@@ -317,3 +318,26 @@ def test_serve_answers_sparqlwrapper_and_stops_on_ctrl_c(bundled: KnowledgeGraph
             process.wait()
     with pytest.raises(urllib.error.URLError):
         SPARQLWrapper(url).query()
+
+
+def test_a_start_whose_port_was_taken_meanwhile_gets_fresh_ports() -> None:
+    seen: list[tuple[int, ...]] = []
+
+    def start(ports: tuple[int, ...]) -> tuple[int, ...] | None:
+        seen.append(ports)
+        with socket.socket() as thief, socket.socket() as ours, socket.socket() as second:
+            if len(seen) == 1:  # another process binds the first port before our server does
+                thief.bind(("127.0.0.1", ports[0]))
+            try:
+                ours.bind(("127.0.0.1", ports[0]))
+                second.bind(("127.0.0.1", ports[1]))
+            except OSError:
+                return None
+        return ports
+
+    started = on_free_ports(start, count=2)
+    assert started is not None and len(seen) == 2 and started == seen[1]
+    assert len(set(started)) == 2  # two distinct ports
+    never: list[tuple[int, ...]] = []
+    assert on_free_ports(lambda ports: never.append(ports)) is None  # bounded: gives up
+    assert len(never) == PORT_ATTEMPTS
