@@ -41,6 +41,7 @@ __all__ = [
     "label_layout",
     "pagerank",
     "remove_overlaps",
+    "reuse_layout",
     "text_width",
     "wrap_label",
 ]
@@ -333,14 +334,76 @@ def label_layout(
         sub = np.array(by_component[int(labels[m[0]])], dtype=np.int64).reshape(-1, 2)
         shape = _landscape(_component(len(m), sub, rng))
         blocks.append((m, _compact(shape, extents[m], aspect, gap)))
+    return _assemble(blocks, alone, extents, aspect, gap)
+
+
+def reuse_layout(
+    edges: Sequence[tuple[int, int]],
+    extents: npt.NDArray[np.float64],
+    earlier: npt.NDArray[np.float64],
+    *,
+    aspect: float = 1.4,
+    gap: float = 4.0,
+) -> npt.NDArray[np.float64]:
+    """Positions for a part of an earlier drawing (``earlier``: its nodes' positions there), with
+    no force layout: each connected component keeps the shape it had there (with any overlaps
+    left in it removed), and the components are packed afresh as :func:`label_layout` packs
+    them. A view of part of a graph costs milliseconds instead of a layout of its own.
+
+    >>> import numpy as np
+    >>> box = np.array([[-40.0, -10, 40, 24]] * 4)
+    >>> far = np.array([[0.0, 0], [100, 0], [3000, 900], [-2000, 40]])  # two parts, far apart
+    >>> pos = reuse_layout([(0, 1)], box, far)
+    >>> bool(count_overlaps(pos, box) == 0 and np.ptp(pos[:, 0]) < 1000)
+    True
+    """
+    import numpy as np
+
+    n = len(extents)
+    if n == 0:
+        return np.zeros((0, 2))
+    ends = np.array(edges, dtype=np.int64).reshape(-1, 2)
+    labels = components(n, ends)
+    sizes = np.bincount(labels)
+    members = sorted(
+        (np.flatnonzero(labels == c) for c in range(len(sizes)) if sizes[c] > 1),
+        key=lambda m: (-len(m), int(m[0])),
+    )
+    blocks = [(m, _freed(earlier[m], extents[m], gap)) for m in members]
+    return _assemble(blocks, np.flatnonzero(sizes[labels] == 1), extents, aspect, gap, squeeze=False)
+
+
+def _freed(
+    pos: npt.NDArray[np.float64], extents: npt.NDArray[np.float64], gap: float
+) -> npt.NDArray[np.float64]:
+    """``pos`` as it is when no boxes overlap there, else with the overlaps removed."""
+    return pos if count_overlaps(pos, extents) == 0 else remove_overlaps(pos, extents, gap=gap)
+
+
+def _assemble(
+    blocks: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]],
+    alone: npt.NDArray[np.int64],
+    extents: npt.NDArray[np.float64],
+    aspect: float,
+    gap: float,
+    *,
+    squeeze: bool = True,
+) -> npt.NDArray[np.float64]:
+    """The components' drawings (node indices, positions) and the unrelated nodes, packed into
+    one drawing about ``aspect`` times wider than high, squeezed when small (and asked), centred
+    on 0."""
+    import numpy as np
+
+    n = len(extents)
+    pos = np.zeros((n, 2))
     if len(alone):
-        blocks.append((alone, _grid(extents[alone], aspect, gap)))
+        blocks = [*blocks, (alone, _grid(extents[alone], aspect, gap))]
     packed = _pack_boxes(
         [(pos_b + extents[m][:, :2], pos_b + extents[m][:, 2:]) for m, pos_b in blocks], aspect, gap * 6
     )
     for (m, placed), shift in zip(blocks, packed, strict=True):
         pos[m] = placed + shift
-    if n <= SQUEEZE_LIMIT:
+    if squeeze and n <= SQUEEZE_LIMIT:
         pos = _squeeze(pos, extents, aspect, gap)
     low = (pos + extents[:, :2]).min(axis=0)
     high = (pos + extents[:, 2:]).max(axis=0)
