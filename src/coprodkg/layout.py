@@ -435,7 +435,8 @@ def _compact(
     fill = float(np.sqrt(boxes / float(spread.prod())))
     best: tuple[float, npt.NDArray[np.float64]] | None = None
     small = len(shape) <= COMPACT_TRIES_LIMIT
-    for factor in COMPACT_SCALES if small else (BIG_SCALE,):
+    # from the loosest scale down: once a scale leaves overlaps, tighter ones do too
+    for factor in sorted(COMPACT_SCALES, reverse=True) if small else (BIG_SCALE,):
         placed = remove_overlaps(
             shape * fill * factor,
             extents,
@@ -444,9 +445,12 @@ def _compact(
         )
         w, h = (placed + extents[:, 2:]).max(axis=0) - (placed + extents[:, :2]).min(axis=0)
         # what sets the zoom that fits it on the screen; a drawing with overlaps left loses
-        cost = max(float(w), float(h) * aspect) * (1 if count_overlaps(placed, extents) == 0 else 1e6)
+        crowded = count_overlaps(placed, extents) > 0
+        cost = max(float(w), float(h) * aspect) * (1e6 if crowded else 1)
         if best is None or cost < best[0]:
             best = (cost, placed)
+        if crowded:
+            break
     assert best is not None
     return best[1]
 
@@ -505,9 +509,8 @@ def remove_overlaps(
     centre = pos + (extents[:, :2] + extents[:, 2:]) / 2
     half = (extents[:, 2:] - extents[:, :2]) / 2 + gap / 2
     tie = np.linspace(-1.0, 1.0, n) * 1e-3  # a fixed nudge for boxes with the same centre
-    every = np.triu_indices(n, 1) if n <= ALL_PAIRS_LIMIT else None
     for step in range(max_steps):
-        first, second = _overlapping(centre, half, every)
+        first, second = _overlapping(centre, half)
         if len(first) == 0:
             break
         delta = centre[first] - centre[second]
@@ -548,23 +551,24 @@ ALL_PAIRS_LIMIT = 150
 
 
 def _overlapping(
-    centre: npt.NDArray[np.float64],
-    half: npt.NDArray[np.float64],
-    every: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None,
+    centre: npt.NDArray[np.float64], half: npt.NDArray[np.float64]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """The pairs ``i < j`` of boxes (centre, half-size) that overlap by more than a hair
-    (``every`` is ``numpy.triu_indices(n, 1)`` when the caller has it)."""
+    """The pairs ``i < j`` of boxes (centre, half-size) that overlap by more than a hair."""
     import numpy as np
 
     n = len(centre)
     if n < 2:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    if n <= ALL_PAIRS_LIMIT:
-        first, second = every if every is not None else np.triu_indices(n, 1)
-    else:  # candidates from a grid in units of the biggest box, where overlapping centres are < √2 apart
-        span = np.maximum(2 * half.max(axis=0), 1e-9)
-        first, second = _close_pairs(centre / span, float(np.sqrt(2.0)) + 1e-9)
+    if n <= ALL_PAIRS_LIMIT:  # every pair at once, as n × n matrices: no gathers
+        x, y, hx, hy = centre[:, 0], centre[:, 1], half[:, 0], half[:, 1]
+        close = np.abs(x[:, None] - x[None, :]) < hx[:, None] + hx[None, :] - 1e-6
+        close &= np.abs(y[:, None] - y[None, :]) < hy[:, None] + hy[None, :] - 1e-6
+        pairs = np.nonzero(np.triu(close, 1))
+        return pairs[0].astype(np.int64), pairs[1].astype(np.int64)
+    # candidates from a grid in units of the biggest box, where overlapping centres are < √2 apart
+    span = np.maximum(2 * half.max(axis=0), 1e-9)
+    first, second = _close_pairs(centre / span, float(np.sqrt(2.0)) + 1e-9)
     dx = np.abs(centre[first, 0] - centre[second, 0])
     dy = np.abs(centre[first, 1] - centre[second, 1])
     hit = (dx < half[first, 0] + half[second, 0] - 1e-6) & (dy < half[first, 1] + half[second, 1] - 1e-6)

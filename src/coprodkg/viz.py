@@ -263,7 +263,7 @@ def _with_map(engine: Engine, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def _studies(engine: Engine) -> tuple[list[dict[str, str]], str | None]:
-    """The evidence map's studies (code, label), the seed first, and the seed's code."""
+    """The evidence map's studies (code, label, IRI), the seed first, and the seed's code."""
     from .lookup import label_pattern
 
     rows = engine.query(
@@ -272,8 +272,9 @@ def _studies(engine: Engine) -> tuple[list[dict[str, str]], str | None]:
     ).rows
     seed = next((str(c) for s, c, k, _ in rows if k is not None and s == k), None)
     found = {str(c): str(label or c) for _, c, _, label in rows if c is not None}
+    iris = {str(c): str(s) for s, c, _, _ in rows if c is not None}
     order = sorted(found, key=lambda c: (c != seed, _number_key(c)))
-    return [{"code": c, "label": found[c]} for c in order], seed
+    return [{"code": c, "label": found[c], "iri": iris[c]} for c in order], seed
 
 
 def _number_key(text: str) -> tuple[str, int, str]:
@@ -393,6 +394,53 @@ def _views(
             done[key] = _place(key, edges, extents, None if name == default else views["all"])
         views[name] = done[key]
     return views, default
+
+
+def _overview(
+    graph: nx.MultiDiGraph,
+    order: Sequence[str],
+    meta: Sequence[dict[str, Any]],
+    studies: Sequence[dict[str, Any]],
+    first: int,
+) -> list[dict[str, Any]]:
+    """The lines of the overview of the evidence map: one from each study to each shared concept
+    its own concepts align to (ids from ``first`` on), drawn only in the ``overview`` view.
+
+    Each is as strong as the study's concepts that make it, and an interpretation, as the
+    alignments are."""
+    index = {node: i for i, node in enumerate(order)}
+    study = {s["code"]: index[s["iri"]] for s in studies if s.get("iri") in index}
+    through: dict[tuple[int, int], list[str]] = {}
+    for u, v in graph.edges():
+        a, b = index[u], index[v]
+        if meta[b]["kind"] == "shared" and meta[a]["kind"] != "shared":
+            for code in meta[a]["studies"]:
+                if code in study:
+                    through.setdefault((study[code], b), []).append(meta[a]["label"])
+    colour, dashes = STATUSES["interpretation"]
+    items = []
+    for j, ((a, b), labels) in enumerate(sorted(through.items())):
+        names = sorted(set(labels))
+        items.append(
+            {
+                "id": first + j,
+                "from": a,
+                "to": b,
+                "label": "names" if len(names) == 1 else f"names ({len(names)})",
+                "dashes": dashes,
+                "width": min(1.2 + 0.8 * (len(names) - 1), 5.0),
+                "color": {"color": colour, "highlight": "#111111", "hover": colour, "opacity": 0.85},
+                "title": _tooltip(
+                    f"{meta[a]['notation'] or meta[a]['label']} names {meta[b]['label']} as: "
+                    + "; ".join(names)
+                ),
+                "status": "interpretation",
+                "sources": [],
+                "view": "overview",
+                "hidden": True,
+            }
+        )
+    return items
 
 
 def _display_label(edge_label: str, predicate: str) -> str:
@@ -562,15 +610,21 @@ def _render(
     # a focus page draws the whole neighbourhood it was asked for; otherwise the concept view
     # first, of the seed study when there is an evidence map
     views, default = _views(graph, order, kinds, extents, drawn, "all" if focus is not None else None)
+    edge_items = _edge_items(graph, order)
+    overview = _overview(graph, order, meta, drawn, len(edge_items)) if drawn else []
+    if overview:
+        ends = [(e["from"], e["to"]) for e in overview]
+        views["overview"] = _place(sorted({i for pair in ends for i in pair}), ends, extents)
     start = views[default]
     shown = dict(zip(start["ids"], zip(start["x"], start["y"], strict=True), strict=True))
     for item in node_items:
         x, y = shown.get(item["id"], (0.0, 0.0))
         item.update(x=x, y=y, hidden=item["id"] not in shown)
+    for edge in edge_items:  # as the page's script would set them: it then has nothing to change
+        edge["hidden"] = edge["from"] not in shown or edge["to"] not in shown
     counts = dict.fromkeys(STYLES, 0)
     for kind in kinds:
         counts[kind] = counts.get(kind, 0) + 1
-    edge_items = _edge_items(graph, order)
     lines: dict[str, int] = {}
     for edge in edge_items:
         lines[edge["status"]] = lines.get(edge["status"], 0) + 1
@@ -583,7 +637,7 @@ def _render(
     )
     data = {
         "nodes": node_items,
-        "edges": edge_items,
+        "edges": edge_items + overview,
         "options": _vis_options(len(order)),
         "meta": meta,
         "kinds": [
