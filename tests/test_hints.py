@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from coprodkg import KnowledgeGraph
-from coprodkg.hints import declared_prefixes, terms_of_ours, undefined_term_warnings
+from coprodkg.catalogue import find_query
+from coprodkg.hints import declared_prefixes, query_warnings, terms_of_ours, undefined_term_warnings
 from coprodkg.namespaces import CPK
 
 from .conftest import Outcome
@@ -67,6 +68,93 @@ def test_one_warning_names_the_misspelt_term(
     assert outcome.stderr.splitlines() == [
         f"coprodkg: warning: {term} is in the query but nowhere in the graph (did you mean {suggestion}?)"
     ]
+
+
+THEME_4 = "overcoming political and cultural barriers by increasing absorptive capacity"
+
+
+@pytest.fixture(scope="module")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
+    """The bundled graph in an on-disk store, filled once for this module."""
+    from coprodkg import fill_store
+
+    kg = fill_store(tmp_path_factory.mktemp("store") / "store")
+    yield kg
+    kg.close()
+
+
+TYPOS = [
+    (
+        "",
+        "SELECT ?x WHERE { ?x a cpk:Barier }",
+        {},
+        "cpk:Barier is in the query but nowhere in the graph (did you mean cpk:Barrier?)",
+    ),
+    (
+        "claims-by-status",
+        "",
+        {"status": "projet"},
+        'status="projet" matches no value in the graph (did you mean "project"?)',
+    ),
+    (
+        "theme",
+        "",
+        {"theme": "theme-4"},
+        'theme="theme-4" is text where the query expects a term such as cpkid:theme-5 '
+        "(did you mean cpkid:theme-4?)",
+    ),
+    (
+        "theme",
+        "",
+        {"theme": THEME_4},
+        f'theme="{THEME_4}" is text where the query expects a term such as cpkid:theme-5 '
+        "(did you mean cpkid:theme-4?)",
+    ),
+]
+
+
+@pytest.mark.parametrize("on_disk", [False, True], ids=["local", "store"])
+@pytest.mark.parametrize(("name", "sparql", "given", "warning"), TYPOS)
+def test_one_warning_names_a_typo_on_every_engine(
+    bundled: KnowledgeGraph,
+    bundled_store: KnowledgeGraph,
+    on_disk: bool,
+    name: str,
+    sparql: str,
+    given: dict[str, str],
+    warning: str,
+) -> None:
+    engine = bundled_store if on_disk else bundled
+    named = find_query(name) if name else None
+    bindings = named.bindings(given) if named else {}
+    assert query_warnings(engine, named.text if named else sparql, bindings, named, given) == [warning]
+
+
+@pytest.mark.parametrize(("name", "given", "warning"), [(t[0], t[2], t[3]) for t in TYPOS[1:3]])
+def test_the_warning_goes_to_stderr_and_the_exit_code_is_unchanged(
+    cli: Callable[..., Outcome], name: str, given: dict[str, str], warning: str
+) -> None:
+    ((key, value),) = given.items()
+    outcome = cli("query", name, "-p", f"{key}={value}", "-f", "csv")
+    assert outcome.code == 0, "the exit code is unchanged"
+    assert outcome.stderr.splitlines() == [f"coprodkg: warning: {warning}"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("claims-by-status", "-p", "status=project"),
+        ("claims-by-status", "-p", "status=cpk:Interpretation"),
+        ("theme", "-p", "theme=cpkid:theme-4"),
+        ("recurring", "-p", "minStudies=9", "-p", "independentOnly=true"),
+        ("-e", "SELECT ?x WHERE { ?x skos:prefLabel ?l FILTER(CONTAINS(?l, ?w)) }", "-p", "w=zzz"),
+    ],
+)
+def test_no_warning_for_values_the_graph_holds_or_that_are_not_terms(
+    cli: Callable[..., Outcome], args: tuple[str, ...]
+) -> None:
+    outcome = cli("query", *args, "-f", "csv")
+    assert outcome.code == 0 and outcome.stderr == ""
 
 
 def test_no_warning_for_terms_the_graph_holds(bundled: KnowledgeGraph) -> None:

@@ -146,3 +146,58 @@ def test_a_label_two_studies_share_lists_both_with_their_study(cli, tmp_path) ->
     ):
         outcome = cli(*args, "-s", tmp_path / "map")
         assert_user_error(outcome, "is ambiguous", "cpkid:capacity-for-sustained-evidence-use (S1)", "(S1.1)")
+
+
+MY_PREFIX = """\
+@prefix my: <https://example.org/mystudy#> .
+@prefix cpk: <https://w3id.org/coprodkg/ns#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+my:b1 a cpk:Barrier ; skos:prefLabel "my barrier one"@en ; cpk:hinders my:t1 .
+my:t1 a cpk:Theme ; skos:prefLabel "my theme"@en .
+my:s1 a cpk:Study ; skos:notation "M1" .
+my:map a cpk:EvidenceMap ; cpk:seedStudy my:s1 ; cpk:includesStudy my:s1 .
+"""
+#: Every command that takes a term, given one with the prefix the user's file declares.
+TERM_COMMANDS = {
+    "show": ("show", "my:b1"),
+    "neighbours": ("neighbours", "my:b1"),
+    "path": ("path", "my:b1", "my:t1"),
+    "viz --focus": ("viz", "--focus", "my:b1", "--depth", "1", "-o", "{tmp}/x.html"),
+    "map --map": ("map", "--map", "my:map", "--summary"),
+    "query -p": ("query", "-e", "SELECT ?l WHERE { ?t skos:prefLabel ?l }", "-p", "t=my:t1", "-f", "csv"),
+    "query -e": ("query", "-e", "SELECT ?t WHERE { my:b1 cpk:hinders ?t }", "-f", "csv"),
+}
+
+
+@pytest.mark.parametrize("command", list(TERM_COMMANDS))
+@pytest.mark.parametrize("where", ["files", "store"])
+def test_your_files_prefixes_work_in_every_command_that_takes_a_term(
+    command: str, where: str, cli: Callable[..., Outcome], tmp_path: Path
+) -> None:
+    mine = tmp_path / "my.ttl"
+    mine.write_text(MY_PREFIX, encoding="utf-8")
+    if where == "store":  # read back from the files the store was filled from
+        assert cli("load", mine, "--no-bundled", "--store", tmp_path / "store").code == 0
+        graph: tuple[str | Path, ...] = ("--store", tmp_path / "store")
+    else:
+        graph = ("-s", mine, "--no-bundled")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in TERM_COMMANDS[command]]
+    outcome = cli(*args, *graph)
+    assert outcome.code == 0, outcome.stderr
+    assert "unknown prefix" not in outcome.stderr and "warning" not in outcome.stderr
+    expected = {
+        "show": "my barrier one",
+        "neighbours": "my theme",
+        "path": "1 step",
+        "map --map": "1 studies",
+        "query -p": "my theme",
+        "query -e": "https://example.org/mystudy#t1",
+    }
+    assert expected.get(command, "") in outcome.stdout
+
+
+def test_an_unknown_prefix_lists_the_ones_your_files_declare(tmp_path: Path) -> None:
+    mine = tmp_path / "my.ttl"
+    mine.write_text(MY_PREFIX, encoding="utf-8")
+    with pytest.raises(TermError, match=r"unknown prefix zz:.* my, "):
+        resolve_term(load_graph([mine], bundled=False), "zz:b1")

@@ -107,3 +107,14 @@ def test_cli_writes_stdout_a_new_file_or_appends(tmp_path: Path, cli: Callable[.
     assert_user_error(cli("new"), "KIND")
     table = cli("new", "--table")
     assert table.stdout.startswith("id,kind,label,definition")
+
+
+def test_dash_means_stdout_and_validate_dash_reads_stdin(
+    tmp_path: Path, cli: Callable[..., Outcome], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    outcome = cli("new", "theme", "--id", "t1", "--label", "my theme", "-o", "-")
+    assert outcome.code == 0 and "@prefix cpk:" in outcome.stdout and not (tmp_path / "-").exists()
+    assert_user_error(cli("validate", "-"), "--source-format")
+    checked = cli("validate", "-", "--source-format", "ttl", input=outcome.stdout)
+    assert checked.code == 1 and "TODO" in checked.stdout and not (tmp_path / "-").exists()

@@ -29,6 +29,7 @@ from rdflib import URIRef
 
 from .catalogue import find_query
 from .errors import TermError
+from .lookup import prefixes_of
 from .namespaces import PREFIXES, parse_term, shorten
 
 if TYPE_CHECKING:
@@ -178,7 +179,7 @@ def build_map(
     wanted_kinds = _choose(kinds, tuple(KINDS), "kind")
     wanted_strengths = _choose(strengths, STRENGTHS, "strength")
     try:
-        target = parse_term(map_iri)
+        target = parse_term(map_iri, prefixes_of(engine, map_iri))
     except TermError as error:
         raise TermError(f"--map: {error}") from None
     binding: dict[str, Node] = {"map": target}

@@ -8,23 +8,28 @@ r"""Help at the command line: the prefixes your files declare, and terms of ours
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from rdflib import URIRef
+import pyoxigraph as ox
+from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
-from .engine import Engine
+from .catalogue import NamedQuery, Parameter
+from .engine import Engine, KnowledgeGraph
 from .namespaces import CPK, CPKID, OURS, PREFIXES, shorten
 from .suggest import closest, namespace_of
 
 __all__ = [
     "declared_prefixes",
     "declared_prefixes_in",
+    "engine_prefixes",
+    "query_warnings",
     "terms_of_ours",
     "undefined_term_warnings",
-    "with_your_prefix",
+    "unmatched_value_warnings",
 ]
 
 _DECLARATION = re.compile(r"(?:@prefix|\bPREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
@@ -56,13 +61,25 @@ def terms_of_ours(sparql: str) -> set[str]:
     return iris - set(OURS)
 
 
+def query_warnings(
+    engine: Engine, sparql: str, bindings: Mapping[str, Node], named: NamedQuery | None, given: Iterable[str]
+) -> list[str]:
+    """What ``coprodkg query`` warns about once it has run: the query's misspelt terms and IRIs
+    (:func:`undefined_term_warnings`), and the values given to a named query's parameters
+    (``given``, by name) that match nothing they should (:func:`unmatched_value_warnings`)."""
+    warnings = undefined_term_warnings(engine, sparql, bindings)
+    if named is not None:
+        yours = {name: bindings[name] for name in given if name in bindings}
+        warnings += unmatched_value_warnings(engine, named.parameters, yours)
+    return warnings
+
+
 def undefined_term_warnings(
     engine: Engine, sparql: str, bindings: Mapping[str, Node] | None = None
 ) -> list[str]:
-    """One warning per ``cpk:``/``cpkid:`` term of a query that the graph holds nowhere."""
-    terms = terms_of_ours(sparql) | {
-        str(v) for v in (bindings or {}).values() if isinstance(v, URIRef) and str(v).startswith(OURS)
-    }
+    """One warning per ``cpk:``/``cpkid:`` term of a query, and per IRI bound to it, that the graph
+    holds nowhere."""
+    terms = terms_of_ours(sparql) | {str(v) for v in (bindings or {}).values() if isinstance(v, URIRef)}
     warnings = []
     for iri in sorted(terms):
         ask = engine.query(
@@ -80,17 +97,74 @@ def undefined_term_warnings(
     return warnings
 
 
-def with_your_prefix(text: str, sources: Iterable[Path]) -> str:
-    """A CURIE with a prefix your files declare (``ex:theme-1``) as ``<IRI>``; other text as it is."""
-    from .sources import collect_sources
+def unmatched_value_warnings(
+    engine: Engine, parameters: Iterable[Parameter], given: Mapping[str, Node]
+) -> list[str]:
+    """One warning per text value given to a named query's parameter whose default says a value
+    of the graph is expected: text where the default is a term (``theme="theme-4"``: did you mean
+    cpkid:theme-4?), or text no literal of the graph has where the default is text the graph holds
+    (``status="projet"``: did you mean "project"?). Numbers, booleans and IRIs are left alone
+    (IRIs: see :func:`undefined_term_warnings`)."""
+    from .namespaces import parse_term
 
-    prefix, colon, local = text.partition(":")
-    if (
-        not colon
-        or prefix in PREFIXES
-        or local.startswith("//")
-        or not re.fullmatch(r"[A-Za-z][\w.-]*", prefix)
-    ):
-        return text
-    namespace = declared_prefixes(collect_sources(list(sources))).get(prefix)
-    return f"<{namespace}{local}>" if namespace else text
+    warnings = []
+    for param in parameters:
+        value = given.get(param.name)
+        if value is None or not _is_text(value) or param.default is None:
+            continue
+        default = parse_term(param.default)
+        if isinstance(default, URIRef):
+            rows = engine.query(_SAME_TYPE, {"d": default}).rows
+            names = {str(n): str(x) for x, n in rows if x is not None and n is not None}
+            names |= {str(x)[len(namespace_of(str(x))) :]: str(x) for x, _ in rows if x is not None}
+            best = _closest_text(str(value), names)
+            problem = f"is text where the query expects a term such as {param.default}"
+            hint = shorten(best) if best else None
+        elif _is_text(default) and not _holds_literal(engine, value) and _holds_literal(engine, default):
+            properties = [
+                p for p in engine.query(_PROPERTIES_OF, {"d": default}).column("p") if p is not None
+            ]
+            values = {str(v) for p in properties for v in engine.query(_VALUES_OF, {"p": p}).column("v")}
+            text = _closest_text(str(value), {v: v for v in values})
+            problem, hint = "matches no value in the graph", f'"{text}"' if text else None
+        else:
+            continue
+        more = f" (did you mean {hint}?)" if hint else ""
+        warnings.append(f'{param.name}="{value}" {problem}{more}')
+    return warnings
+
+
+_SAME_TYPE = (
+    "SELECT DISTINCT ?x ?name WHERE { ?d a ?t . ?x a ?t . OPTIONAL { ?x skos:prefLabel|rdfs:label ?name } }"
+)
+_PROPERTIES_OF = "SELECT DISTINCT ?p WHERE { ?s ?p ?o . FILTER(isLiteral(?o) && STR(?o) = STR(?d)) }"
+_VALUES_OF = "SELECT DISTINCT ?v WHERE { ?x ?p ?v . FILTER(isLiteral(?v)) }"
+
+
+def _is_text(term: Node | None) -> bool:
+    return isinstance(term, Literal) and (term.datatype is None or str(term.datatype) == str(XSD.string))
+
+
+def _holds_literal(engine: Engine, value: Node) -> bool:
+    ask = engine.query("ASK { ?s ?p ?o . FILTER(isLiteral(?o) && STR(?o) = STR(?v)) }", {"v": value})
+    return bool(ask.boolean)
+
+
+def _closest_text(text: str, names: Mapping[str, str]) -> str | None:
+    """The value of the name most like ``text`` (ignoring case, accents and spacing), or None."""
+    from .lookup import fold
+
+    folded = {fold(n): v for n, v in names.items()}
+    found = difflib.get_close_matches(fold(text), list(folded), n=1, cutoff=0.75)
+    return folded[found[0]] if found else None
+
+
+def engine_prefixes(engine: Engine) -> dict[str, str]:
+    """The prefixes declared by the files behind a local graph (an on-disk store's too, while its
+    files are there), read from those files; none for a remote endpoint."""
+    from .sources import graph_path
+
+    if not isinstance(engine, KnowledgeGraph):
+        return {}
+    graphs = (g.value for g in engine.store.named_graphs() if isinstance(g, ox.NamedNode))
+    return declared_prefixes(p for p in map(graph_path, graphs) if p is not None)

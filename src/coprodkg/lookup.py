@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,7 @@ __all__ = [
     "graph_info",
     "label_pattern",
     "match_names",
+    "prefixes_of",
     "resolve_node",
     "resolve_term",
     "search",
@@ -158,16 +159,34 @@ def _iri_exists(engine: Engine, iri: URIRef) -> bool:
     return bool(answer.boolean)
 
 
+def prefixes_of(engine: Engine, text: str = "") -> Mapping[str, str]:
+    """The prefixes a user may write in a CURIE: the known ones, and (when ``text`` is empty or
+    uses another) those the loaded files declare (see :func:`~coprodkg.hints.engine_prefixes`).
+
+    >>> from coprodkg import load_graph
+    >>> empty = load_graph(bundled=False)
+    >>> prefixes_of(empty, "cpk:Theme") is PREFIXES, sorted(prefixes_of(empty)) == sorted(PREFIXES)
+    (True, True)
+    """
+    prefix, colon, _ = text.strip().partition(":")
+    if text and (not colon or prefix in PREFIXES or text.lstrip().startswith(("<", '"'))):
+        return PREFIXES
+    from .hints import engine_prefixes
+
+    return {**engine_prefixes(engine), **PREFIXES}
+
+
 def resolve_term(engine: Engine, text: str) -> URIRef:
-    """The resource a user means: a CURIE, an ``<IRI>`` or a label (ignoring case, accents and
-    spacing; alternative labels count). A label several resources share raises
+    """The resource a user means: a CURIE (with a known prefix or one the loaded files declare),
+    an ``<IRI>`` or a label (ignoring case, accents and spacing; alternative labels count). A
+    label several resources share raises
     :class:`~coprodkg.errors.AmbiguousTermError` naming each with its study.
 
     >>> from coprodkg import load_graph
     >>> str(resolve_term(load_graph(), "Capacity for  sustained evidence USE"))
     'https://w3id.org/coprodkg/id/capacity-for-sustained-evidence-use'
     """
-    term = parse_term(text)
+    term = parse_term(text, prefixes_of(engine, text))
     if isinstance(term, URIRef):
         if not _iri_exists(engine, term):
             raise TermError(f"nothing in the graph is called {text}")

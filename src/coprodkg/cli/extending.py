@@ -36,6 +36,11 @@ def validate(
     from ..reports import render_report, to_json
     from ..validation import validate_sources
 
+    if any(str(f) == "-" for f in files or ()):  # `validate -` reads stdin, as `-s -` does
+        from .options import read_stdin_source
+
+        stdin = read_stdin_source(opts.source_format)
+        files = [stdin if str(f) == "-" else f for f in files or ()]
     opts = opts.with_sources(files)
     from ..progress import stage
 
@@ -57,13 +62,15 @@ def validate(
 def _write_new(text: str, output: Path | None, append: bool) -> None:
     """Stdout, a new file, or (``--append``) the end of an existing one; never a rewrite."""
     from ..errors import OutputError
+    from ..files import is_stdout
     from ..scaffold import write_new
 
-    if append and output is None:
+    if append and is_stdout(output):
         raise OutputError("--append needs -o FILE: the file to add to")
-    if output is None:
+    if is_stdout(output):
         write_output(text, None)
         return
+    assert output is not None
     write_new(text, output, append=append)
     print(f"{'added to' if append else 'wrote'} {output}", file=sys.stderr)
 

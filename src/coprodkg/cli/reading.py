@@ -94,26 +94,26 @@ def query(
 
     if (name is None) == (sparql is None):
         raise QueryError("give a query name or .rq file, or SPARQL text with -e (one of them)")
-    from ..hints import declared_prefixes, undefined_term_warnings
+    from ..hints import query_warnings
+    from ..lookup import prefixes_of
     from ..namespaces import PREFIXES, parse_term
-    from ..sources import collect_sources
     from ..sparql import with_prefixes
 
     given = parse_assignments(param or [])
-    yours = declared_prefixes(collect_sources(opts.sources))  # your files' prefixes work here too
-    prefixes = {**yours, **PREFIXES}
-    if sparql is not None:
+    named = resolve_query(name) if name is not None else None
+    engine = open_engine(opts)
+    prefixes = prefixes_of(engine)  # the prefixes your files declare work here too
+    if named is None:
+        assert sparql is not None
+        yours = {p: ns for p, ns in prefixes.items() if p not in PREFIXES}  # the engine adds the known
         text, bindings = with_prefixes(sparql, yours), {k: parse_term(v, prefixes) for k, v in given.items()}
     else:
-        assert name is not None
-        named = resolve_query(name)
         text, bindings = named.text, named.bindings(given, prefixes)
-    engine = open_engine(opts)
     if hasattr(engine, "allow_service"):  # the local engine; a remote one answers SERVICE itself
         engine.allow_service = allow_service
     result = engine.query(text, bindings, allow_update=update)
     write_output(render_result(result, fmt, raw=raw), output, opts)
-    for warning in undefined_term_warnings(engine, text, bindings) if not update else []:
+    for warning in [] if update else query_warnings(engine, text, bindings, named, given):
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
 
 
@@ -137,14 +137,11 @@ def show(
 ) -> None:
     """Show everything about one resource: types, labels, definition, relations both ways, and the
     sources and status of the claims it takes part in."""
-    from ..hints import with_your_prefix
     from ..lookup import describe, resolve_term
     from ..reports import render_description
 
     engine = open_engine(opts)
-    write_report(
-        describe(engine, resolve_term(engine, with_your_prefix(term, opts.sources))), fmt, render_description
-    )
+    write_report(describe(engine, resolve_term(engine, term)), fmt, render_description)
 
 
 @app.command()
