@@ -6,9 +6,9 @@ library for the step) alternately, ``--repeat`` times. It prints the median seco
 memory (max RSS) of both, their ratios against the targets, and each step's growth exponent
 between the two largest N (``log(t2/t1) / log(N2/N1)``). Results go to bench/results/scale.json.
 
-    python bench/bench_scale.py                     # N = 1, 10, 100 (make bench-scale)
-    python bench/bench_scale.py --sizes 1 10 100 300
-    python bench/bench_scale.py --sizes 10 --steps analyse path --repeat 1
+    python bench/bench_scale.py --sizes 11 100      # make bench-scale
+    python bench/bench_scale.py --sizes 11 100 300 --repeat 3 3 1
+    python bench/bench_scale.py --sizes 22 --steps analyse path --repeat 1
 
 N counts studies, the bundled ones included: with the evidence map's eleven studies bundled, the
 smallest map is N=11 (``--sizes 11 100 300``).
@@ -248,23 +248,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each side per step (median)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[11, 100])
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        nargs="+",
+        default=[3],
+        help="runs of each side per step (median): one number, or one per size (--repeat 3 3 1)",
+    )
     parser.add_argument("--steps", nargs="+", choices=list(TARGETS), default=list(TARGETS))
     args = parser.parse_args()
+    if len(args.repeat) not in (1, len(args.sizes)):
+        raise SystemExit("bench_scale.py: --repeat takes one number or one per size")
+    repeats = dict(
+        zip(args.sizes, args.repeat * len(args.sizes) if len(args.repeat) == 1 else args.repeat, strict=True)
+    )
     results: dict[int, dict[str, dict[str, float]]] = {}
+    load_before = os.getloadavg()[0]  # the machine's 1-minute load average: others' work on the cores
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         for n in args.sizes:
             print(f"N={n}", flush=True)
-            results[n] = measure(args.steps, n, args.repeat, Path(tmp))
+            results[n] = measure(args.steps, n, repeats[n], Path(tmp))
             shutil.rmtree(Path(tmp) / f"map{n}", ignore_errors=True)
     print()
-    print(f"Medians of {args.repeat} paired runs: coprodkg s / floor s. Command: python bench/bench_scale.py "
-          f"--sizes {' '.join(map(str, args.sizes))} --repeat {args.repeat}")  # fmt: skip
+    print(f"Medians of {'/'.join(map(str, repeats.values()))} paired runs: coprodkg s / floor s. Command: python "
+          f"bench/bench_scale.py --sizes {' '.join(map(str, args.sizes))} --repeat {' '.join(map(str, args.repeat))}"
+          f" --steps {' '.join(args.steps)}; load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")  # fmt: skip
     print(report(results, args.steps))
     out = HERE / "results" / "scale.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"repeat": args.repeat, "results": results}, indent=2) + "\n", encoding="utf-8")
+    out.write_text(json.dumps({"repeat": repeats, "results": results}, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten to {out.relative_to(ROOT)}")
 
 
