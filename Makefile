@@ -47,8 +47,9 @@ bench: $(VENV)/.stamp-test
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache $(DEMO_HTML) $(DEMO_MAP)
 
-## make bench-scale: every command on evidence maps of 1, 10 and 100 studies beside its floor
-## (SIZES="1 10 100 300" for the 300-study map; it takes about half an hour on 2 cores)
-SIZES ?= 1 10 100
+## make bench-scale: every command on evidence maps of 11 (the bundled studies) and 100 studies beside its floor
+## (SIZES="11 100 300" REPEAT="3 3 1" for the 300-study map; it takes about half an hour on 2 cores)
+SIZES ?= 11 100
+REPEAT ?= 3
 bench-scale: $(VENV)/.stamp-test
-	$(BIN)/python bench/bench_scale.py --sizes $(SIZES)
+	$(BIN)/python bench/bench_scale.py --sizes $(SIZES) --repeat $(REPEAT)

@@ -6,9 +6,9 @@ library for the step) alternately, ``--repeat`` times. It prints the median seco
 memory (max RSS) of both, their ratios against the targets, and each step's growth exponent
 between the two largest N (``log(t2/t1) / log(N2/N1)``). Results go to bench/results/scale.json.
 
-    python bench/bench_scale.py                     # N = 1, 10, 100 (make bench-scale)
-    python bench/bench_scale.py --sizes 1 10 100 300
-    python bench/bench_scale.py --sizes 10 --steps analyse path --repeat 1
+    python bench/bench_scale.py --sizes 11 100      # make bench-scale
+    python bench/bench_scale.py --sizes 11 100 300 --repeat 3 3 1
+    python bench/bench_scale.py --sizes 22 --steps analyse path --repeat 1
 
 N counts studies, the bundled ones included: with the evidence map's eleven studies bundled, the
 smallest map is N=11 (``--sizes 11 100 300``).
@@ -35,6 +35,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(HERE))
 
 from generate_map import generate, templates  # noqa: E402
+from jena_shacl import UnavailableError, command  # noqa: E402
 
 QUERY = "data-sources"  # a named query with no parameters, over every study's data sources
 PROJECT = "import sys; from coprodkg import load_graph; from coprodkg.projection import project; project(load_graph(sys.argv[1:]))"
@@ -115,14 +116,15 @@ def jobs(n: int, work: Path) -> dict[str, tuple[list[str], list[str], dict[str, 
     start, end = "cpkid:theme-1", f"cpkid:capacity-for-sustained-evidence-use{last}"
     iri = "https://w3id.org/coprodkg/id/"
     path_env = {"FLOOR_FROM": iri + start[6:], "FLOOR_TO": iri + end[6:]}
-    src = ["-s", str(folder)]
+    mine = [str(folder)] if generated else []  # N = the bundled studies: nothing generated
+    src = ["-s", *mine] if mine else []
     return {
         "info": ([ck, "info", *src], [py, floor, "info", "-", *files], {}, (0,)),
         "query": ([ck, "query", QUERY, *src, "-f", "csv"], [py, floor, "query", "-", str(query), *files], {}, (0,)),
-        "load": ([ck, "load", str(folder), "--store", str(work / "ck-store")], [py, floor, "load", str(work / "ox-store"), *files], {}, (0,)),
+        "load": ([ck, "load", *mine, "--store", str(work / "ck-store")], [py, floor, "load", str(work / "ox-store"), *files], {}, (0,)),
         "query-store": ([ck, "query", QUERY, "--store", str(work / "ck-store"), "-f", "csv"], [py, floor, "query-store", str(work / "ox-store"), str(query)], {}, (0,)),
         "validate": ([ck, "validate", *src], [py, floor, "validate", "-", *files], {}, (0, 1)),
-        "project": ([py, "-c", PROJECT, str(folder)], [py, floor, "rows", "-", *files], {}, (0,)),
+        "project": ([py, "-c", PROJECT, *mine], [py, floor, "rows", "-", *files], {}, (0,)),
         "path": ([ck, "path", start, end, *src], [py, floor, "path", "-", *files], path_env, (0, 1)),
         "viz": ([ck, "viz", *src, "-o", str(work / "ck.html")], [py, floor, "viz", str(work / "ox.txt"), *files], {}, (0,)),
         "graphml": ([ck, "export", "-f", "graphml", *src, "-o", str(work / "ck.graphml")], [py, floor, "graphml", str(work / "ox.graphml"), *files], {}, (0,)),
@@ -150,6 +152,8 @@ def measure(steps: list[str], n: int, repeat: int, work: Path) -> dict[str, dict
             "coprodkg_mb": statistics.median(r.peak_mb for r in ours),
             "floor_mb": statistics.median(r.peak_mb for r in floor),
         }
+        if step == "validate":
+            out[step].update(jena(n, work, repeat))
         row = out[step]
         print(
             f"  N={n:<4} {step:<12} coprodkg {row['coprodkg_s']:7.2f} s {row['coprodkg_mb']:6.0f} MB   "
@@ -158,6 +162,34 @@ def measure(steps: list[str], n: int, repeat: int, work: Path) -> dict[str, dict
             flush=True,
         )
     return out
+
+
+JENA: dict[str, str] = {}  # why Jena SHACL could not be run, once found out
+
+
+def jena(n: int, work: Path, repeat: int) -> dict[str, float]:
+    """Jena SHACL on the same data (one N-Triples file of the union) and shapes: median s and MB."""
+    if "reason" in JENA:
+        return {}
+    import pyoxigraph as ox
+
+    data = work / f"jena{n}.nt"
+    store = ox.Store()
+    for f in [*bundled_files(), *sorted((work / f"map{n}").glob("*"))]:
+        store.load(path=str(f), format=ox.RdfFormat.from_extension(f.suffix[1:]))
+    with data.open("wb") as out:
+        ox.serialize(store, out, ox.RdfFormat.N_TRIPLES)
+    try:
+        argv = command(str(data))
+    except UnavailableError as error:
+        JENA["reason"] = str(error)
+        print(f"  Jena SHACL unavailable: {error}", flush=True)
+        return {}
+    runs = [run(argv, ok=(0, 1)) for _ in range(repeat)]
+    return {
+        "jena_s": statistics.median(r.seconds for r in runs),
+        "jena_mb": statistics.median(r.peak_mb for r in runs),
+    }
 
 
 def report(results: dict[int, dict[str, dict[str, float]]], steps: list[str]) -> str:
@@ -199,6 +231,16 @@ def report(results: dict[int, dict[str, dict[str, float]]], steps: list[str]) ->
                 verdict = "(no verdict: the target is for N=100→300)"
             cells.append(f"{exponent:.2f} {verdict}")
         lines.append("| " + " | ".join(cells) + " |")
+    if "validate" in steps:
+        r = results[big]["validate"]
+        if "jena_s" in r:
+            ratio = r["coprodkg_s"] / r["jena_s"]
+            lines.append(
+                f"\n`validate` against Jena SHACL at N={big}: {r['coprodkg_s']:.2f} s / {r['jena_s']:.2f} s"
+                f" = {ratio:.2f}× (target ≤ 2×) {'met' if ratio <= 2 else '**not met**'}"
+            )
+        else:
+            lines.append(f"\n`validate` against Jena SHACL: not measured: {JENA.get('reason', 'not run')}")
     return "\n".join(lines)
 
 
@@ -206,23 +248,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100])
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each side per step (median)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[11, 100])
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        nargs="+",
+        default=[3],
+        help="runs of each side per step (median): one number, or one per size (--repeat 3 3 1)",
+    )
     parser.add_argument("--steps", nargs="+", choices=list(TARGETS), default=list(TARGETS))
     args = parser.parse_args()
+    if len(args.repeat) not in (1, len(args.sizes)):
+        raise SystemExit("bench_scale.py: --repeat takes one number or one per size")
+    repeats = dict(
+        zip(args.sizes, args.repeat * len(args.sizes) if len(args.repeat) == 1 else args.repeat, strict=True)
+    )
     results: dict[int, dict[str, dict[str, float]]] = {}
+    load_before = os.getloadavg()[0]  # the machine's 1-minute load average: others' work on the cores
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         for n in args.sizes:
             print(f"N={n}", flush=True)
-            results[n] = measure(args.steps, n, args.repeat, Path(tmp))
+            results[n] = measure(args.steps, n, repeats[n], Path(tmp))
             shutil.rmtree(Path(tmp) / f"map{n}", ignore_errors=True)
     print()
-    print(f"Medians of {args.repeat} paired runs: coprodkg s / floor s. Command: python bench/bench_scale.py "
-          f"--sizes {' '.join(map(str, args.sizes))} --repeat {args.repeat}")  # fmt: skip
+    print(f"Medians of {'/'.join(map(str, repeats.values()))} paired runs: coprodkg s / floor s. Command: python "
+          f"bench/bench_scale.py --sizes {' '.join(map(str, args.sizes))} --repeat {' '.join(map(str, args.repeat))}"
+          f" --steps {' '.join(args.steps)}; load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")  # fmt: skip
     print(report(results, args.steps))
     out = HERE / "results" / "scale.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"repeat": args.repeat, "results": results}, indent=2) + "\n", encoding="utf-8")
+    out.write_text(json.dumps({"repeat": repeats, "results": results}, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten to {out.relative_to(ROOT)}")
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rdflib import BNode, Graph, URIRef
 
 from coprodkg.reports import render_report
 from coprodkg.validation import validate_sources
@@ -14,6 +15,7 @@ from coprodkg.validation import validate_sources
 from .conftest import Outcome
 
 DATA = Path(__file__).parent / "data"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def test_the_bundled_graph_is_clean() -> None:
@@ -198,3 +200,38 @@ def test_shacl_findings_on_blank_nodes_have_lines(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     (finding,) = validate_sources([path]).findings
     assert finding.check == "shacl" and finding.line == text[: text.index("x" * 80)].count("\n") + 1
+
+
+def _shacl_results(report: Graph) -> set[tuple[str, ...]]:
+    sh = "http://www.w3.org/ns/shacl#"
+    results = report.subjects(URIRef(RDF_TYPE), URIRef(sh + "ValidationResult"))
+    fields = (
+        "focusNode",
+        "resultPath",
+        "resultMessage",
+        "value",
+        "resultSeverity",
+        "sourceConstraintComponent",
+    )
+    return {
+        tuple("_:b" if isinstance(v := report.value(r, URIRef(sh + f)), BNode) else str(v) for f in fields)
+        for r in results
+    }
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (DATA / "shapes").glob("*.ttl")))
+def test_the_fast_engine_gives_pyshacls_results(name: str) -> None:
+    """`validate` runs pyshacl-turbo on the store: the same results as pySHACL on every broken example."""
+    import pyshacl
+    import pyshacl_turbo
+
+    from coprodkg.engine import load_graph
+    from coprodkg.resources import shapes_path
+    from coprodkg.validation import union_graph
+
+    kg = load_graph([DATA / "shapes" / name])
+    shapes = Graph().parse(shapes_path())
+    _, slow, _ = pyshacl.validate(union_graph(kg), shacl_graph=shapes, inference="none", advanced=False)
+    _, fast, _ = pyshacl_turbo.validate(kg.store, shacl_graph=shapes, inference="none", advanced=False)
+    assert _shacl_results(slow), "the example breaks a shape"
+    assert _shacl_results(fast) == _shacl_results(slow)
