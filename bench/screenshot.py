@@ -43,6 +43,8 @@ class Shot:
 SHOTS: dict[str, Shot] = {
     # the default page of `make demo`, as a new user first sees it
     "explorer": Shot("explorer.png"),
+    # the overview of the evidence map: the studies and the shared concepts they name
+    "overview": Shot("explorer-overview.png", fragment="study=overview"),
     # the evidence map, the seed's cell of the first row open on its claims
     "map": Shot(
         "map.png", viewport=(1400, 860), evidence_map=True, click="#em-map tr.em-row td.em-cell button"

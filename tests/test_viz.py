@@ -246,24 +246,42 @@ def test_browser_draws_the_concept_view_first_offline(opened: Opened, bundled: K
     opened.page.check("#kg-provenance")
     if opened.page.is_visible("#kg-study"):
         opened.page.select_option("#kg-study", "")
-    total = opened.page.evaluate("[window.coprodkg.meta.length, window.coprodkg.edges.length]")
+    total = opened.page.evaluate(  # every line but the overview's (study to shared concept)
+        "[window.coprodkg.meta.length, window.coprodkg.edges.get({filter: e => !e.view}).length]"
+    )
     assert opened.shown() == {"nodes": total[0], "edges": total[1]}
     assert total[0] >= graph.number_of_nodes() and total[1] >= graph.number_of_edges()
     assert opened.errors == [] and opened.requests == []
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("width", "height", "smallest"), [(1400, 900, 10.0), (1024, 700, 7.0)])
+@pytest.mark.parametrize(("width", "height"), [(1400, 900), (1024, 700)])
 def test_browser_default_view_labels_do_not_overlap_and_are_legible(
-    browser: Any, written: Path, width: int, height: int, smallest: float
+    browser: Any, written: Path, width: int, height: int
 ) -> None:
     opened = Opened(browser, written, (width, height))
     found = measure(opened)
     assert found["overlaps"] == [] and found["nodes"] > 50
-    assert found["labelPx"] >= smallest, found["labelPx"]
+    assert found["labelPx"] >= 10.0, found["labelPx"]
+    # where the whole view cannot be read at once the page says so, and Fit shows it all
+    cropped = opened.page.is_visible("#kg-crop-note")
+    assert cropped == (width < 1400)
+    opened.page.click("#kg-fit")
+    assert (measure(opened)["labelPx"] < 10.0) == cropped and on_screen(opened)
     opened.page.check("#kg-provenance")  # the provenance view gets a layout of its own
     assert measure(opened)["overlaps"] == []
     opened.page.close()
+
+
+def on_screen(opened: Opened) -> bool:
+    """Whether every drawn box is inside the canvas."""
+    box: list[float] = opened.page.evaluate(
+        "(() => { const n = window.coprodkg.network; const b = window.coprodkg.visible().map(i => n.getBoundingBox(i));"
+        " const tl = n.canvasToDOM({x: Math.min(...b.map(x => x.left)), y: Math.min(...b.map(x => x.top))});"
+        " const br = n.canvasToDOM({x: Math.max(...b.map(x => x.right)), y: Math.max(...b.map(x => x.bottom))});"
+        " const c = document.querySelector('#mynetwork'); return [tl.x, tl.y, br.x, br.y, c.clientWidth, c.clientHeight]; })()"
+    )
+    return box[0] >= 0 and box[1] >= 0 and box[2] <= box[4] and box[3] <= box[5]
 
 
 @pytest.mark.browser
@@ -342,7 +360,9 @@ def test_browser_legend_counts_the_lines_of_each_status(opened: Opened, bundled:
     assert {k: v for k, v in legend().items() if v} == drawn
     opened.page.click("#kg-reset")  # everything: all studies, provenance drawn
     every = Counter(d["status"] for *_, d in project(bundled).edges(data=True))
-    on_page = Counter(opened.page.evaluate("window.coprodkg.edges.get().map(e => e.status)"))
+    on_page = Counter(  # the overview's lines (study to shared concept) are drawn in the overview only
+        opened.page.evaluate("window.coprodkg.edges.get({filter: e => !e.view}).map(e => e.status)")
+    )
     assert legend() == dict(on_page) and on_page["interpretation"] >= every["interpretation"] >= 6
     assert all(on_page[s] >= n for s, n in every.items())  # the projection's lines, and the map's alignments
 
@@ -364,13 +384,7 @@ def test_browser_theme_filter_shows_one_theme_numbered_and_refits(opened: Opened
     )
     assert themes == ["4"]
     assert opened.page.evaluate("window.coprodkg.network.getScale()") > before
-    box = opened.page.evaluate(
-        "(() => { const n = window.coprodkg.network; const b = window.coprodkg.visible().map(i => n.getBoundingBox(i));"
-        " const tl = n.canvasToDOM({x: Math.min(...b.map(x => x.left)), y: Math.min(...b.map(x => x.top))});"
-        " const br = n.canvasToDOM({x: Math.max(...b.map(x => x.right)), y: Math.max(...b.map(x => x.bottom))});"
-        " const c = document.querySelector('#mynetwork'); return [tl.x, tl.y, br.x, br.y, c.clientWidth, c.clientHeight]; })()"
-    )
-    assert box[0] >= 0 and box[1] >= 0 and box[2] <= box[4] and box[3] <= box[5]  # all on screen
+    assert on_screen(opened)
     assert measure(opened)["overlaps"] == []
 
 
@@ -552,7 +566,8 @@ def test_browser_study_filter_starts_at_the_seed_and_shows_each_study(browser: A
         return set(found)
 
     options = opened.page.locator("#kg-study option").all_inner_texts()
-    assert options[0] == "all studies" and options[1].startswith("S1 (seed)")
+    assert options[0] == "all studies" and options[1].startswith("all studies (overview)")
+    assert options[2].startswith("S1 (seed)")
     assert any(o.startswith("X1 ") for o in options)
     seed = drawn()
     assert {"cpkid:political-barriers", "cpkid:test-map-politics", "cpkid:absorptive-capacity"} <= seed
@@ -571,3 +586,26 @@ def test_browser_study_filter_starts_at_the_seed_and_shows_each_study(browser: A
     assert seed | {"cpkid:x1-money-worries", "cpkid:test-map-money"} <= drawn()
     assert opened.errors == []
     opened.page.close()
+
+
+@pytest.mark.browser
+def test_browser_overview_links_the_studies_to_the_shared_concepts(
+    opened: Opened, bundled: KnowledgeGraph
+) -> None:
+    studies = {str(s) for (s,) in bundled.query("SELECT ?s WHERE { ?m cpk:includesStudy ?s }").rows}
+    shared = {str(c) for (c,) in bundled.query("SELECT ?c WHERE { ?c a cpk:SharedConcept }").rows}
+    opened.page.select_option("#kg-study", "overview")
+    drawn = set(opened.page.evaluate("window.coprodkg.visible().map(i => window.coprodkg.meta[i].iri)"))
+    assert drawn == studies | shared and len(studies) == 11
+    lines = opened.page.evaluate(
+        "window.coprodkg.edges.get({filter: e => !e.hidden && e.view}).map(e => [window.coprodkg.meta[e.from].iri,"
+        " window.coprodkg.meta[e.to].iri, e.title])"
+    )
+    assert {a for a, _, _ in lines} == studies and {b for _, b, _ in lines} == shared
+    # a line's tooltip names the study's own concepts behind it
+    seed = next(t for a, b, t in lines if b.endswith("map-resource-shortfalls") and "S1" in t)
+    assert " names resource shortfalls as: " in seed
+    found = measure(opened)
+    assert found["overlaps"] == [] and found["labelPx"] >= 10.0
+    assert "study=overview" in opened.page.url
+    assert opened.errors == []

@@ -41,6 +41,7 @@ __all__ = [
     "label_layout",
     "pagerank",
     "remove_overlaps",
+    "reuse_layout",
     "text_width",
     "wrap_label",
 ]
@@ -333,14 +334,76 @@ def label_layout(
         sub = np.array(by_component[int(labels[m[0]])], dtype=np.int64).reshape(-1, 2)
         shape = _landscape(_component(len(m), sub, rng))
         blocks.append((m, _compact(shape, extents[m], aspect, gap)))
+    return _assemble(blocks, alone, extents, aspect, gap)
+
+
+def reuse_layout(
+    edges: Sequence[tuple[int, int]],
+    extents: npt.NDArray[np.float64],
+    earlier: npt.NDArray[np.float64],
+    *,
+    aspect: float = 1.4,
+    gap: float = 4.0,
+) -> npt.NDArray[np.float64]:
+    """Positions for a part of an earlier drawing (``earlier``: its nodes' positions there), with
+    no force layout: each connected component keeps the shape it had there (with any overlaps
+    left in it removed), and the components are packed afresh as :func:`label_layout` packs
+    them. A view of part of a graph costs milliseconds instead of a layout of its own.
+
+    >>> import numpy as np
+    >>> box = np.array([[-40.0, -10, 40, 24]] * 4)
+    >>> far = np.array([[0.0, 0], [100, 0], [3000, 900], [-2000, 40]])  # two parts, far apart
+    >>> pos = reuse_layout([(0, 1)], box, far)
+    >>> bool(count_overlaps(pos, box) == 0 and np.ptp(pos[:, 0]) < 1000)
+    True
+    """
+    import numpy as np
+
+    n = len(extents)
+    if n == 0:
+        return np.zeros((0, 2))
+    ends = np.array(edges, dtype=np.int64).reshape(-1, 2)
+    labels = components(n, ends)
+    sizes = np.bincount(labels)
+    members = sorted(
+        (np.flatnonzero(labels == c) for c in range(len(sizes)) if sizes[c] > 1),
+        key=lambda m: (-len(m), int(m[0])),
+    )
+    blocks = [(m, _freed(earlier[m], extents[m], gap)) for m in members]
+    return _assemble(blocks, np.flatnonzero(sizes[labels] == 1), extents, aspect, gap, squeeze=False)
+
+
+def _freed(
+    pos: npt.NDArray[np.float64], extents: npt.NDArray[np.float64], gap: float
+) -> npt.NDArray[np.float64]:
+    """``pos`` as it is when no boxes overlap there, else with the overlaps removed."""
+    return pos if count_overlaps(pos, extents) == 0 else remove_overlaps(pos, extents, gap=gap)
+
+
+def _assemble(
+    blocks: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]],
+    alone: npt.NDArray[np.int64],
+    extents: npt.NDArray[np.float64],
+    aspect: float,
+    gap: float,
+    *,
+    squeeze: bool = True,
+) -> npt.NDArray[np.float64]:
+    """The components' drawings (node indices, positions) and the unrelated nodes, packed into
+    one drawing about ``aspect`` times wider than high, squeezed when small (and asked), centred
+    on 0."""
+    import numpy as np
+
+    n = len(extents)
+    pos = np.zeros((n, 2))
     if len(alone):
-        blocks.append((alone, _grid(extents[alone], aspect, gap)))
+        blocks = [*blocks, (alone, _grid(extents[alone], aspect, gap))]
     packed = _pack_boxes(
         [(pos_b + extents[m][:, :2], pos_b + extents[m][:, 2:]) for m, pos_b in blocks], aspect, gap * 6
     )
     for (m, placed), shift in zip(blocks, packed, strict=True):
         pos[m] = placed + shift
-    if n <= SQUEEZE_LIMIT:
+    if squeeze and n <= SQUEEZE_LIMIT:
         pos = _squeeze(pos, extents, aspect, gap)
     low = (pos + extents[:, :2]).min(axis=0)
     high = (pos + extents[:, 2:]).max(axis=0)
@@ -372,7 +435,8 @@ def _compact(
     fill = float(np.sqrt(boxes / float(spread.prod())))
     best: tuple[float, npt.NDArray[np.float64]] | None = None
     small = len(shape) <= COMPACT_TRIES_LIMIT
-    for factor in COMPACT_SCALES if small else (BIG_SCALE,):
+    # from the loosest scale down: once a scale leaves overlaps, tighter ones do too
+    for factor in sorted(COMPACT_SCALES, reverse=True) if small else (BIG_SCALE,):
         placed = remove_overlaps(
             shape * fill * factor,
             extents,
@@ -381,9 +445,12 @@ def _compact(
         )
         w, h = (placed + extents[:, 2:]).max(axis=0) - (placed + extents[:, :2]).min(axis=0)
         # what sets the zoom that fits it on the screen; a drawing with overlaps left loses
-        cost = max(float(w), float(h) * aspect) * (1 if count_overlaps(placed, extents) == 0 else 1e6)
+        crowded = count_overlaps(placed, extents) > 0
+        cost = max(float(w), float(h) * aspect) * (1e6 if crowded else 1)
         if best is None or cost < best[0]:
             best = (cost, placed)
+        if crowded:
+            break
     assert best is not None
     return best[1]
 
@@ -442,9 +509,8 @@ def remove_overlaps(
     centre = pos + (extents[:, :2] + extents[:, 2:]) / 2
     half = (extents[:, 2:] - extents[:, :2]) / 2 + gap / 2
     tie = np.linspace(-1.0, 1.0, n) * 1e-3  # a fixed nudge for boxes with the same centre
-    every = np.triu_indices(n, 1) if n <= ALL_PAIRS_LIMIT else None
     for step in range(max_steps):
-        first, second = _overlapping(centre, half, every)
+        first, second = _overlapping(centre, half)
         if len(first) == 0:
             break
         delta = centre[first] - centre[second]
@@ -485,23 +551,24 @@ ALL_PAIRS_LIMIT = 150
 
 
 def _overlapping(
-    centre: npt.NDArray[np.float64],
-    half: npt.NDArray[np.float64],
-    every: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None,
+    centre: npt.NDArray[np.float64], half: npt.NDArray[np.float64]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """The pairs ``i < j`` of boxes (centre, half-size) that overlap by more than a hair
-    (``every`` is ``numpy.triu_indices(n, 1)`` when the caller has it)."""
+    """The pairs ``i < j`` of boxes (centre, half-size) that overlap by more than a hair."""
     import numpy as np
 
     n = len(centre)
     if n < 2:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    if n <= ALL_PAIRS_LIMIT:
-        first, second = every if every is not None else np.triu_indices(n, 1)
-    else:  # candidates from a grid in units of the biggest box, where overlapping centres are < √2 apart
-        span = np.maximum(2 * half.max(axis=0), 1e-9)
-        first, second = _close_pairs(centre / span, float(np.sqrt(2.0)) + 1e-9)
+    if n <= ALL_PAIRS_LIMIT:  # every pair at once, as n × n matrices: no gathers
+        x, y, hx, hy = centre[:, 0], centre[:, 1], half[:, 0], half[:, 1]
+        close = np.abs(x[:, None] - x[None, :]) < hx[:, None] + hx[None, :] - 1e-6
+        close &= np.abs(y[:, None] - y[None, :]) < hy[:, None] + hy[None, :] - 1e-6
+        pairs = np.nonzero(np.triu(close, 1))
+        return pairs[0].astype(np.int64), pairs[1].astype(np.int64)
+    # candidates from a grid in units of the biggest box, where overlapping centres are < √2 apart
+    span = np.maximum(2 * half.max(axis=0), 1e-9)
+    first, second = _close_pairs(centre / span, float(np.sqrt(2.0)) + 1e-9)
     dx = np.abs(centre[first, 0] - centre[second, 0])
     dy = np.abs(centre[first, 1] - centre[second, 1])
     hit = (dx < half[first, 0] + half[second, 0] - 1e-6) & (dy < half[first, 1] + half[second, 1] - 1e-6)

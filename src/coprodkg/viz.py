@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError, TermError
-from .layout import label_layout, pagerank, text_width, wrap_label
+from .layout import label_layout, pagerank, reuse_layout, text_width, wrap_label
 from .namespaces import shorten
 from .projection import KINDS, project
 
@@ -234,7 +234,7 @@ def _with_map(engine: Engine, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def _studies(engine: Engine) -> tuple[list[dict[str, str]], str | None]:
-    """The evidence map's studies (code, label), the seed first, and the seed's code."""
+    """The evidence map's studies (code, label, IRI), the seed first, and the seed's code."""
     from .lookup import label_pattern
 
     rows = engine.query(
@@ -243,8 +243,9 @@ def _studies(engine: Engine) -> tuple[list[dict[str, str]], str | None]:
     ).rows
     seed = next((str(c) for s, c, k, _ in rows if k is not None and s == k), None)
     found = {str(c): str(label or c) for _, c, _, label in rows if c is not None}
+    iris = {str(c): str(s) for s, c, _, _ in rows if c is not None}
     order = sorted(found, key=lambda c: (c != seed, _number_key(c)))
-    return [{"code": c, "label": found[c]} for c in order], seed
+    return [{"code": c, "label": found[c], "iri": iris[c]} for c in order], seed
 
 
 def _number_key(text: str) -> tuple[str, int, str]:
@@ -291,13 +292,23 @@ def _extent(lines: Sequence[str], size: float) -> tuple[float, float, float, flo
     return (-half, -size, half, size + FONT_SIZE * len(lines))
 
 
-def _place(ids: Sequence[int], edges: Sequence[tuple[int, int]], extents: Any) -> dict[str, Any]:
-    """A view: these nodes laid out by themselves (with the edges between them), in pixels."""
+def _place(
+    ids: Sequence[int], edges: Sequence[tuple[int, int]], extents: Any, whole: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A view: these nodes laid out by themselves (with the edges between them), in pixels; with
+    ``whole`` (the view of every node), each component keeps the shape it has there."""
     import numpy as np
 
     local = {node: i for i, node in enumerate(ids)}
     inner = [(local[a], local[b]) for a, b in edges if a in local and b in local]
-    pos = label_layout(inner, np.asarray(extents)[list(ids)]) if ids else np.zeros((0, 2))
+    boxes = np.asarray(extents)[list(ids)]
+    if not ids:
+        pos = np.zeros((0, 2))
+    elif whole is None:
+        pos = label_layout(inner, boxes)
+    else:
+        earlier = np.column_stack([whole["x"], whole["y"]])[list(ids)]
+        pos = reuse_layout(inner, boxes, earlier)
     return {
         "ids": list(ids),
         "x": [round(float(x), 1) for x in pos[:, 0]],
@@ -311,16 +322,18 @@ def _views(
     kinds: Sequence[str],
     extents: Any,
     studies: Sequence[dict[str, Any]],
-) -> dict[str, dict[str, Any]]:
-    """Each view the page can show, with its own layout: ``concepts`` (no people, organisations or
-    sources), ``all`` (everything: the provenance toggle), and per map study ``study:CODE`` and
-    ``study:CODE+all`` (that study's nodes and the shared concepts its concepts align to)."""
+    default: str | None,
+) -> tuple[dict[str, dict[str, Any]], str]:
+    """Each view the page can show, and the one it opens on: ``all`` (everything: the
+    provenance toggle), ``concepts`` (no people, organisations or sources), and per map study
+    ``study:CODE`` and ``study:CODE+all`` (that study's nodes and the shared concepts its
+    concepts align to). ``all`` and the view the page opens on (``default``, or the seed study's
+    concepts, or ``concepts``) get layouts of their own; every other view is packed from the
+    shapes its parts have in ``all`` (:func:`coprodkg.layout.reuse_layout`), in a millisecond."""
     index = {node: i for i, node in enumerate(order)}
     edges = _simple_edges(graph, index)
     every = list(range(len(order)))
-    concepts = [i for i in every if kinds[i] not in PROVENANCE_KINDS] or every
-    views = {"concepts": _place(concepts, edges, extents)}
-    views["all"] = views["concepts"] if len(concepts) == len(every) else _place(every, edges, extents)
+    chosen = {"all": every, "concepts": [i for i in every if kinds[i] not in PROVENANCE_KINDS] or every}
     if studies:
         neighbours: dict[int, set[int]] = {}
         for a, b in edges:
@@ -339,13 +352,66 @@ def _views(
             )
         }
         hubs = {j for i in own for j in neighbours.get(i, ()) if kinds[j] == "shared"}
-        chosen = sorted(own | hubs)
-        views[f"study:{code}+all"] = _place(chosen, edges, extents)
-        inner = [i for i in chosen if kinds[i] not in PROVENANCE_KINDS]
-        views[f"study:{code}"] = (
-            _place(inner, edges, extents) if len(inner) < len(chosen) else views[f"study:{code}+all"]
+        chosen[f"study:{code}+all"] = sorted(own | hubs)
+        chosen[f"study:{code}"] = [i for i in chosen[f"study:{code}+all"] if kinds[i] not in PROVENANCE_KINDS]
+    seed = next((s["code"] for s in studies if s.get("seed")), None)
+    if default is None:
+        default = f"study:{seed}" if seed is not None and f"study:{seed}" in chosen else "concepts"
+    views = {"all": _place(every, edges, extents)}
+    done: dict[tuple[int, ...], dict[str, Any]] = {tuple(every): views["all"]}
+    for name in [default, *chosen]:
+        key = tuple(chosen[name])
+        if key not in done:
+            done[key] = _place(key, edges, extents, None if name == default else views["all"])
+        views[name] = done[key]
+    return views, default
+
+
+def _overview(
+    graph: nx.MultiDiGraph,
+    order: Sequence[str],
+    meta: Sequence[dict[str, Any]],
+    studies: Sequence[dict[str, Any]],
+    first: int,
+) -> list[dict[str, Any]]:
+    """The lines of the overview of the evidence map: one from each study to each shared concept
+    its own concepts align to (ids from ``first`` on), drawn only in the ``overview`` view.
+
+    Each is as strong as the study's concepts that make it, and an interpretation, as the
+    alignments are."""
+    index = {node: i for i, node in enumerate(order)}
+    study = {s["code"]: index[s["iri"]] for s in studies if s.get("iri") in index}
+    through: dict[tuple[int, int], list[str]] = {}
+    for u, v in graph.edges():
+        a, b = index[u], index[v]
+        if meta[b]["kind"] == "shared" and meta[a]["kind"] != "shared":
+            for code in meta[a]["studies"]:
+                if code in study:
+                    through.setdefault((study[code], b), []).append(meta[a]["label"])
+    colour, dashes = STATUSES["interpretation"]
+    items = []
+    for j, ((a, b), labels) in enumerate(sorted(through.items())):
+        names = sorted(set(labels))
+        items.append(
+            {
+                "id": first + j,
+                "from": a,
+                "to": b,
+                "label": "names" if len(names) == 1 else f"names ({len(names)})",
+                "dashes": dashes,
+                "width": min(1.2 + 0.8 * (len(names) - 1), 5.0),
+                "color": {"color": colour, "highlight": "#111111", "hover": colour, "opacity": 0.85},
+                "title": _tooltip(
+                    f"{meta[a]['notation'] or meta[a]['label']} names {meta[b]['label']} as: "
+                    + "; ".join(names)
+                ),
+                "status": "interpretation",
+                "sources": [],
+                "view": "overview",
+                "hidden": True,
+            }
         )
-    return views
+    return items
 
 
 def _display_label(edge_label: str, predicate: str) -> str:
@@ -512,24 +578,24 @@ def _render(
     kinds = [m["kind"] for m in meta]
     present = {s for m in meta for s in m["studies"]}
     drawn: list[dict[str, Any]] = [{**s, "seed": s["code"] == seed} for s in studies if s["code"] in present]
-    views = _views(graph, order, kinds, extents, drawn)
     # a focus page draws the whole neighbourhood it was asked for; otherwise the concept view
     # first, of the seed study when there is an evidence map
-    if focus is not None:
-        default = "all"
-    elif seed is not None and f"study:{seed}" in views:
-        default = f"study:{seed}"
-    else:
-        default = "concepts"
+    views, default = _views(graph, order, kinds, extents, drawn, "all" if focus is not None else None)
+    edge_items = _edge_items(graph, order)
+    overview = _overview(graph, order, meta, drawn, len(edge_items)) if drawn else []
+    if overview:
+        ends = [(e["from"], e["to"]) for e in overview]
+        views["overview"] = _place(sorted({i for pair in ends for i in pair}), ends, extents)
     start = views[default]
     shown = dict(zip(start["ids"], zip(start["x"], start["y"], strict=True), strict=True))
     for item in node_items:
         x, y = shown.get(item["id"], (0.0, 0.0))
         item.update(x=x, y=y, hidden=item["id"] not in shown)
+    for edge in edge_items:  # as the page's script would set them: it then has nothing to change
+        edge["hidden"] = edge["from"] not in shown or edge["to"] not in shown
     counts = dict.fromkeys(STYLES, 0)
     for kind in kinds:
         counts[kind] = counts.get(kind, 0) + 1
-    edge_items = _edge_items(graph, order)
     lines: dict[str, int] = {}
     for edge in edge_items:
         lines[edge["status"]] = lines.get(edge["status"], 0) + 1
@@ -542,7 +608,7 @@ def _render(
     )
     data = {
         "nodes": node_items,
-        "edges": edge_items,
+        "edges": edge_items + overview,
         "options": _vis_options(len(order)),
         "meta": meta,
         "kinds": [

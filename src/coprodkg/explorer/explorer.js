@@ -109,6 +109,11 @@
   });
   $("kg-theme-row").hidden = !DATA.themes.length;
   $("kg-theme").addEventListener("change", function () { state.theme = $("kg-theme").value; update(true); });
+  if (DATA.views.overview) {
+    var overview = el("option", "all studies (overview): studies and the shared concepts");
+    overview.value = "overview";
+    $("kg-study").appendChild(overview);
+  }
   DATA.studies.forEach(function (s) {
     var option = el("option", s.code + (s.seed ? " (seed) " : " ") + s.label);
     option.value = s.code;
@@ -119,6 +124,7 @@
 
   /* ---- which view, which nodes ---- */
   function viewName() {
+    if (state.study === "overview" && DATA.views.overview) { return "overview"; }
     var base = state.study ? "study:" + state.study : "concepts";
     if (state.provenance) { base = state.study ? base + "+all" : "all"; }
     return DATA.views[base] ? base : (state.provenance ? "all" : "concepts");
@@ -163,7 +169,7 @@
       if (!!n.hidden === visible) { nodeChanges.push({ id: n.id, hidden: !visible }); }
     });
     edges.forEach(function (e) {
-      var ends = shown[e.from] && shown[e.to];
+      var ends = shown[e.from] && shown[e.to] && (!e.view || e.view === drawnView);
       var visible = ends && state.statuses[e.status] !== false;
       if (ends) { lines[e.status] = (lines[e.status] || 0) + 1; }
       if (visible) { eShown += 1; }
@@ -179,15 +185,18 @@
     $("kg-focus-note").hidden = state.focus === null;
     if (state.focus !== null) { $("kg-focus-name").textContent = META[state.focus].label; }
     count(nShown, eShown);
-    if (refit) { fit(); }
+    if (refit) { fit(true); }
     save();
   }
   function visibleIds() {
     return nodes.getIds({ filter: function (n) { return !n.hidden; } });
   }
   /* Fit the drawn boxes (labels included) to the canvas with a margin of a few pixels, where
-     vis-network's own fit leaves 10% of the screen empty; never zoom in past 1. */
-  function fit() {
+     vis-network's own fit leaves 10% of the screen empty; never zoom in past 1. A fit the page
+     makes itself (on opening, after a filter) keeps label text at least LEGIBLE px high: on a
+     small window it shows the middle of the drawing and says so; the Fit button shows it all. */
+  var LEGIBLE = 10.05 / DATA.options.nodes.font.size;
+  function fit(readable) {
     var ids = visibleIds();
     if (!ids.length) { return; }
     var left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
@@ -199,6 +208,9 @@
     var frame = $("mynetwork"), margin = 16;
     var scale = Math.min((frame.clientWidth - 2 * margin) / Math.max(right - left, 1),
       (frame.clientHeight - 2 * margin) / Math.max(bottom - top, 1), 1);
+    var cropped = readable === true && scale < LEGIBLE;
+    if (cropped) { scale = LEGIBLE; }
+    $("kg-crop-note").hidden = !cropped;
     network.moveTo({ position: { x: (left + right) / 2, y: (top + bottom) / 2 }, scale: scale, animation: false });
   }
   function count(nShown, eShown) {
@@ -217,7 +229,7 @@
   }
   $("kg-reset").addEventListener("click", reset);
   $("kg-empty-reset").addEventListener("click", reset);
-  $("kg-fit").addEventListener("click", fit);
+  $("kg-fit").addEventListener("click", function () { fit(false); });
   function zoom(by) {
     network.moveTo({ scale: network.getScale() * by, animation: false });  /* clicks compound exactly */
   }
@@ -409,7 +421,9 @@
     });
     if (found.study !== undefined) {
       state.study = found.study === "all" ? "" : found.study;
-      if (!DATA.studies.some(function (s) { return s.code === state.study; })) { state.study = initial; }
+      var known = DATA.studies.some(function (s) { return s.code === state.study; }) ||
+        (state.study === "overview" && !!DATA.views.overview);
+      if (!known) { state.study = initial; }
     }
     state.provenance = found.prov === undefined ? initialProvenance : found.prov === "1";
     if (found.theme !== undefined && byCurie[found.theme] !== undefined) { state.theme = found.theme; }
