@@ -48,6 +48,7 @@ KIND_ROOTS = [
     "fabio:Journal",
     "cpk:Concept",
     "cpk:Finding",
+    "cpk:SharedConcept",
 ]
 ROWS = {
     "kinds": "SELECT ?x (MIN(?rank) AS ?r) WHERE { VALUES (?root ?rank) { "
@@ -55,7 +56,8 @@ ROWS = {
     + " } ?x a ?t . ?t rdfs:subClassOf* ?root . FILTER(isIRI(?x)) } GROUP BY ?x",
     "literals": "SELECT ?x ?p ?v (DATATYPE(?v) AS ?d) WHERE { ?x ?p ?v . FILTER(isIRI(?x) && isLiteral(?v)) }",
     "status": "SELECT ?x ?n ?src WHERE { { ?x cpk:status/skos:notation ?n } UNION { ?x prov:wasDerivedFrom ?src } }",
-    "claims": "SELECT ?c ?s ?p ?o WHERE { ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }",
+    "claims": "SELECT ?c ?s ?p ?o ?m WHERE { ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . "
+    "OPTIONAL { ?c cpk:matchStrength/skos:notation ?m } }",
     "edges": "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o . FILTER(isIRI(?s) && isIRI(?o) && ?p NOT IN "
     "(rdf:type, rdf:subject, rdf:predicate, rdf:object, cpk:status, prov:wasDerivedFrom)) }",
 }

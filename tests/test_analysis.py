@@ -95,8 +95,10 @@ def test_analyse_ranks_the_bundled_graph(bundled: KnowledgeGraph, network: nx.Mu
     assert sum(m.pagerank for m in metrics) == pytest.approx(1.0)
     assert all(0 <= m.betweenness <= 1 and m.community >= 1 for m in metrics)
     assert all(m.degree == network.degree(m.iri) for m in metrics)
-    # the project hub links the seed's people, partners and outputs: it lies on the most paths
-    assert metrics[0].iri == "https://w3id.org/coprodkg/id/lacor"
+    # the map's rows join the studies, so a shared concept lies on the most paths: "embedded
+    # researchers", aligned from several studies (before shared concepts were in the network, LACoR)
+    assert metrics[0].iri == "https://w3id.org/coprodkg/id/map-embedded-researchers"
+    assert metrics[0].kind == "shared"
     assert metrics[0].betweenness > 0.05
     assert analyse(network, top=5) == metrics[:5]
 

@@ -93,3 +93,23 @@ def test_an_update_in_the_same_process_is_seen(tmp_path: Path) -> None:
     )
     after = project(kg)
     assert CPKID + "new-barrier" in after and CPKID + "new-barrier" not in before
+
+
+def test_shared_concepts_and_alignments_are_in_the_network(bundled: KnowledgeGraph) -> None:
+    graph = project(bundled)
+    shared = CPKID + "map-political-context"
+    assert graph.nodes[shared]["kind"] == "shared"
+    assert graph.nodes[shared]["label"] == "political context as a barrier"
+    (data,) = graph.get_edge_data(CPKID + "political-barriers", shared).values()
+    assert data["label"] == "close to" and data["strength"] == "close"  # skos:closeMatch as the map labels it
+    assert data["status"] == "interpretation" and data["sources"][0].startswith("S1 ")
+
+
+def test_a_path_crosses_the_map_through_a_shared_concept(bundled: KnowledgeGraph) -> None:
+    from coprodkg.analysis import shortest_paths
+
+    paths = shortest_paths(
+        bundled, "cpkid:political-barriers", "cpkid:e3-politicised-lg-arena", all_paths=True
+    )
+    assert paths and all(len(path.steps) == 2 for path in paths)
+    assert any(path.labels[1] == "political context as a barrier" for path in paths)

@@ -550,7 +550,9 @@ def map_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_shared_concepts_are_hubs_and_nodes_know_their_study() -> None:
     text = render_html(load_graph([MAP]))
     assert '"kind": "shared"' in text and '"label": "test political context"' in text
-    assert '"label": "close match"' in text  # the alignment, drawn as a line
+    assert (
+        '"label": "close to"' in text
+    )  # the alignment, drawn as a line labelled as the map labels skos:closeMatch
 
 
 @pytest.mark.browser

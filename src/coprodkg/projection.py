@@ -8,6 +8,10 @@
   stay out; ``prov:wasDerivedFrom`` edges to sources come in only with ``provenance=True``.
 - Relations become directed, typed edges carrying the relation's label, the claim's status and
   its sources.
+- An evidence map's shared concepts (``cpk:SharedConcept``, kind ``shared``) are nodes too, and
+  each study concept's alignment to one (``skos:closeMatch`` ...) an edge with the alignment's
+  status, sources and ``strength`` (``exact``, ``close``, ``loose``), so paths and measures cross
+  the map from one study to another.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from .progress import stage
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["KINDS", "project"]
+__all__ = ["ALIGNMENTS", "KINDS", "project"]
 
 
 #: Kind -> the classes whose instances have it, in priority order (first match wins).
@@ -52,6 +56,13 @@ KINDS: dict[str, tuple[str, ...]] = {
         "fabio:Journal",
     ),
     "concept": ("cpk:Concept", "cpk:Finding"),
+    "shared": ("cpk:SharedConcept",),
+}
+
+#: The SKOS mapping relations an evidence map's alignments use -> their words on an edge.
+ALIGNMENTS = {
+    PREFIXES["skos"] + name: name.replace("Match", " match")
+    for name in ("exactMatch", "closeMatch", "relatedMatch", "broadMatch", "narrowMatch")
 }
 
 _XSD = PREFIXES["xsd"]
@@ -70,7 +81,7 @@ _NOTATION = PREFIXES["skos"] + "notation"
 #: The folder inside an on-disk store that holds its cached projections.
 _CACHE = "coprodkg-cache"
 #: Bump when the projection's content changes, so older caches are not read.
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 
 #: The engines (by id) this process has projected: an engine's later updates never reach its
 #: table files while it is open, so only its first projection may come from the cache.
@@ -270,8 +281,13 @@ def _make(engine: Engine, provenance: bool) -> nx.MultiDiGraph:
         attrs["sources"] = sorted(s for s in from_sources if s)
     graph.add_nodes_from(nodes.items())
     claims: dict[tuple[str, str, str], tuple[str, set[str]]] = {}
-    rows = _rows(engine, "SELECT ?c ?s ?p ?o WHERE { ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }")
-    for c, s, p, o in rows:
+    strengths: dict[tuple[str, str, str], str] = {}
+    rows = _rows(
+        engine,
+        "SELECT ?c ?s ?p ?o ?m WHERE { ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . "
+        "OPTIONAL { ?c cpk:matchStrength/skos:notation ?m } }",
+    )
+    for c, s, p, o, strength in rows:
         if c is None or s not in nodes or o not in nodes or p is None:
             continue
         status, from_sources = evidence.get(c, ("", set()))
@@ -279,6 +295,8 @@ def _make(engine: Engine, provenance: bool) -> nx.MultiDiGraph:
         if previous is not None:
             status, from_sources = previous[0] or status, previous[1] | from_sources
         claims[(s, p, o)] = (status, from_sources)
+        if strength is not None:
+            strengths.setdefault((s, p, o), strength)
     left_out = ["rdf:type", "rdf:subject", "rdf:predicate", "rdf:object", "cpk:status"]
     left_out += [] if provenance else ["prov:wasDerivedFrom"]
     rows = _rows(
@@ -293,22 +311,19 @@ def _make(engine: Engine, provenance: bool) -> nx.MultiDiGraph:
             continue
         label = labels.get(p)
         if label is None:
-            label = labels[p] = _label(names.get(p, {})) or shorten(p)
+            label = labels[p] = _label(names.get(p, {})) or ALIGNMENTS.get(p) or shorten(p)
         claim = claims.get((s, p, o))
         status, from_sources = claim if claim is not None else ("", set())
-        edges.append(
-            (
-                s,
-                o,
-                p,
-                {
-                    "predicate": p,
-                    "label": label,
-                    "status": status or nodes[s]["status"],
-                    "sources": sorted(x for x in from_sources if x),
-                },
-            )
-        )
+        attrs = {
+            "predicate": p,
+            "label": label,
+            "status": status or nodes[s]["status"],
+            "sources": sorted(x for x in from_sources if x),
+        }
+        strength = strengths.get((s, p, o))
+        if strength is not None:
+            attrs["strength"] = strength
+        edges.append((s, o, p, attrs))
     graph.add_edges_from(edges)
     return graph
 

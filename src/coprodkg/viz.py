@@ -166,7 +166,7 @@ def open_in_browser(path: Path) -> bool:
 
 def _keep_kinds(graph: nx.MultiDiGraph, kinds: Iterable[str]) -> nx.MultiDiGraph:
     wanted = {k.strip().lower() for k in kinds if k.strip()}
-    known = [*KINDS, "shared"]
+    known = list(KINDS)
     unknown = sorted(wanted - set(known))
     if unknown:
         raise TermError(f"unknown kind {', '.join(unknown)}: choose from {', '.join(known)}")
@@ -218,38 +218,9 @@ def _theme_membership(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
 
 
 def _with_map(engine: Engine, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """The projection plus an evidence map: its shared concepts (kind ``shared``), the alignments
-    (SKOS mapping relations) from study concepts to them, and each node's map studies
+    """The projection (whose shared concepts and alignments are already there, see
+    :mod:`coprodkg.projection`) plus each node's map studies
     (``?node prov:wasDerivedFrom/cpk:mapStudy ?study``, by the study's code)."""
-    from .lookup import label_pattern
-
-    shared = engine.query(
-        "SELECT ?c ?label ?d WHERE { ?c a cpk:SharedConcept . OPTIONAL { ?c skos:definition ?d } "
-        f"{label_pattern('c', 'label')} }}"
-    ).rows
-    for concept, label, definition in shared:
-        key = str(concept)
-        if key not in graph:
-            graph.add_node(
-                key, kind="shared", label=str(label or shorten(key)), definition=str(definition or "")
-            )
-        graph.nodes[key]["kind"] = "shared"
-        graph.nodes[key].setdefault("status", "interpretation")
-        graph.nodes[key].setdefault("sources", [])
-    alignments = engine.query(
-        "SELECT ?s ?p ?o (SAMPLE(?n) AS ?status) WHERE { "
-        "VALUES ?p { skos:exactMatch skos:closeMatch skos:relatedMatch skos:broadMatch skos:narrowMatch } "
-        "?s ?p ?o . ?o a cpk:SharedConcept . "
-        "OPTIONAL { ?claim rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; cpk:status/skos:notation ?n } "
-        "} GROUP BY ?s ?p ?o"
-    ).rows
-    for s, p, o, status in alignments:
-        if str(s) in graph and str(o) in graph and not graph.has_edge(str(s), str(o)):
-            name = str(p).rsplit("#", 1)[-1]
-            words = name.replace("Match", " match")
-            graph.add_edge(
-                str(s), str(o), predicate=str(p), label=words, status=str(status or ""), sources=[]
-            )
     rows = engine.query(
         "SELECT ?x ?code WHERE { ?x prov:wasDerivedFrom/cpk:mapStudy ?study . ?study skos:notation ?code }"
     ).rows
