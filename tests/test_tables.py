@@ -128,3 +128,15 @@ def test_cli_import_writes_a_new_file(tmp_path: Path, cli: Callable[..., Outcome
     assert cli("import", table, "-o", out).code == 0
     assert cli("validate", out).code == 0
     assert_user_error(cli("import", table, "-o", out), "exists")
+
+
+def test_dash_reads_the_table_from_stdin_with_its_format(tmp_path: Path, cli: Callable[..., Outcome]) -> None:
+    table = tmp_path / "study.csv"
+    table.write_text(render_template(), encoding="utf-8")
+    from_file = cli("import", table)
+    from_stdin = cli("import", "-", "--format", "csv", input=render_template())
+    assert from_file.code == 0 and from_stdin.code == 0
+    assert from_stdin.stdout == from_file.stdout
+    assert_user_error(cli("import", "-", input=render_template()), "--format csv, tsv or xlsx")
+    tsv = render_template().replace(",", "\t")
+    assert cli("import", "-", "-f", "tsv", input=tsv).stdout == from_file.stdout

@@ -86,26 +86,35 @@ def _error(table: str, row: int, column: str, message: str) -> TableError:
     return TableError(f"{table} row {row}, column {column}: {message}")
 
 
-def read_table(path: Path) -> list[Row]:
-    """Read a CSV or XLSX table (first sheet) and check every row; raise on the first bad one."""
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise TableError(f"no such table: {path}")
+def read_table(path: Path, *, data: bytes | None = None, fmt: str | None = None) -> list[Row]:
+    """Read a CSV, TSV or XLSX table (first sheet) and check every row; raise on the first bad one.
+
+    With ``data`` (the table's bytes, read from stdin say) ``path`` only names it in messages and
+    ``fmt`` (``csv``, ``tsv`` or ``xlsx``) says what it is; otherwise the suffix of ``path`` does.
+    """
+    suffix = f".{fmt.lower()}" if fmt else path.suffix.lower()
+    if data is None:
+        if not path.is_file():
+            raise TableError(f"no such table: {path}")
+        data = path.read_bytes()
     if suffix == ".xlsx":
-        records = _xlsx_records(path)
+        records = _xlsx_records(data, path)
     elif suffix in (".csv", ".tsv"):
-        text = path.read_text(encoding="utf-8-sig")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise TableError(f"{path} is not UTF-8 text (byte {error.start})") from None
         records = list(csv.DictReader(io.StringIO(text), delimiter="\t" if suffix == ".tsv" else ","))
     else:
         raise TableError(f"unknown table format for {path}: expected .csv, .tsv or .xlsx")
     return read_rows(records, str(path))
 
 
-def _xlsx_records(path: Path) -> list[dict[str, str]]:
+def _xlsx_records(data: bytes, path: Path) -> list[dict[str, str]]:
     from openpyxl import load_workbook
 
     try:
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     except Exception as error:  # openpyxl raises assorted types for a file that is not a workbook
         raise TableError(f"cannot read {path} as a workbook: {' '.join(str(error).split())[:160]}") from None
     rows = [["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
@@ -250,11 +259,18 @@ def _status(row: Row) -> str:
     return STATUSES.get(status, row["status"])
 
 
-def table_to_turtle(path: Path, *, prefix: str = "ex", base: str = DEFAULT_BASE) -> str:
-    """Read, check and convert one table."""
+def table_to_turtle(
+    path: Path,
+    *,
+    prefix: str = "ex",
+    base: str = DEFAULT_BASE,
+    data: bytes | None = None,
+    fmt: str | None = None,
+) -> str:
+    """Read, check and convert one table (``data`` and ``fmt`` as in :func:`read_table`)."""
     if prefix in PREFIXES and PREFIXES[prefix] != base:
         raise TableError(f"--prefix {prefix} is a known prefix ({PREFIXES[prefix]}): choose another name")
-    return render_turtle(read_table(path), prefix=prefix, base=base)
+    return render_turtle(read_table(path, data=data, fmt=fmt), prefix=prefix, base=base)
 
 
 _TEMPLATE = [

@@ -18,6 +18,7 @@ __all__ = [
     "RankBy",
     "Reasoning",
     "ReportFormat",
+    "TableFormat",
 ]
 
 
@@ -76,6 +77,14 @@ class DiffFormat(StrEnum):
     TEXT = "text"
     MD = "md"
     JSON = "json"
+
+
+class TableFormat(StrEnum):
+    """What a table read by ``coprodkg import`` is (needed when it comes on stdin)."""
+
+    CSV = "csv"
+    TSV = "tsv"
+    XLSX = "xlsx"
 
 
 class Reasoning(StrEnum):

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .choices import DiffFormat, ReportFormat
+from .choices import DiffFormat, ReportFormat, TableFormat
 from .options import (
     LOCAL,
     GraphOptions,
@@ -123,7 +123,13 @@ def new(
 
 @app.command("import")
 def import_table(
-    table: Annotated[Path, typer.Argument(help="A .csv, .tsv or .xlsx table (see `coprodkg new --table`).")],
+    table: Annotated[
+        Path, typer.Argument(help="A .csv, .tsv or .xlsx table (see `coprodkg new --table`), or - for stdin.")
+    ],
+    table_format: Annotated[
+        TableFormat | None,
+        typer.Option("--format", "-f", help="csv, tsv or xlsx: needed with - (stdin), else from the suffix."),
+    ] = None,
     prefix: Annotated[str, typer.Option("--prefix", help="The prefix of your namespace.")] = "ex",
     base: Annotated[
         str, typer.Option("--base", help="Your namespace IRI.")
@@ -141,7 +147,15 @@ def import_table(
     naming the row and column, and nothing is written."""
     from ..tables import table_to_turtle
 
-    text = table_to_turtle(table, prefix=prefix, base=base)
+    data = None
+    if str(table) == "-":
+        if table_format is None:
+            from ..errors import TableError
+
+            raise TableError("reading a table from stdin (-) needs --format csv, tsv or xlsx")
+        data, table = sys.stdin.buffer.read(), Path("<stdin>")
+    fmt = table_format.value if table_format is not None else None
+    text = table_to_turtle(table, prefix=prefix, base=base, data=data, fmt=fmt)
     _write_new(text, output, append)
 
 
