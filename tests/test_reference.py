@@ -55,3 +55,19 @@ def test_cli_writes_a_folder_or_file(tmp_path: Path, cli: Callable[..., Outcome]
     md = tmp_path / "ref.md"
     assert cli("docs", "-o", md).code == 0 and md.read_text(encoding="utf-8").startswith("# coprodkg")
     assert_user_error(cli("docs", "-o", tmp_path / "ref.pdf"), ".md file")
+
+
+def test_dash_writes_the_page_to_stdout_and_format_names_it(
+    tmp_path: Path, cli: Callable[..., Outcome], monkeypatch: pytest.MonkeyPatch, bundled: KnowledgeGraph
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    html = cli("docs", "-o", "-")
+    assert (
+        html.code == 0 and html.stdout == render_reference(bundled, "html") and not (tmp_path / "-").exists()
+    )
+    md = cli("docs", "-o", "-", "-f", "md")
+    assert md.code == 0 and md.stdout == render_reference(bundled, "md")
+    folder = tmp_path / "ref"
+    folder.mkdir()
+    assert cli("docs", "-o", folder, "-f", "md").code == 0
+    assert (folder / "index.md").read_text(encoding="utf-8") == md.stdout

@@ -129,7 +129,7 @@ def _expectations(kg: KnowledgeGraph, terms: dict[str, Term]) -> None:
         if cls not in terms:
             continue
         count = f"{low or 0}..{high or '*'}"
-        shown = ", ".join(_short(t) for t in targets.split()) if targets else ""
+        shown = ", ".join(_short(t) for t in sorted(targets.split()))  # GROUP_CONCAT has no order
         terms[cls].expects.append((shorten(path), count, shown, message))
 
 
@@ -248,12 +248,16 @@ def _html(ref: Reference) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_reference(kg: KnowledgeGraph, output: Path) -> Path:
-    """Write the page: ``FILE.md`` as Markdown, ``FILE.html`` as HTML, a folder gets ``index.html``."""
-    target = output / "index.html" if output.is_dir() or not output.suffix else output
-    if target.suffix.lower() not in (".html", ".htm", ".md"):
-        raise OutputError(f"{output}: give a folder, a .html file or a .md file")
-    text = render_reference(kg, "md" if target.suffix.lower() == ".md" else "html")
+def write_reference(kg: KnowledgeGraph, output: Path, fmt: str | None = None) -> Path:
+    """Write the page: ``FILE.md`` as Markdown, ``FILE.html`` as HTML, a folder gets ``index.html``
+    (``index.md`` with ``fmt="md"``); ``fmt`` names the format when the suffix should not."""
+    if output.is_dir() or not output.suffix:
+        target = output / ("index.md" if fmt == "md" else "index.html")
+    else:
+        target = output
+        if target.suffix.lower() not in (".html", ".htm", ".md"):
+            raise OutputError(f"{output}: give a folder, a .html file or a .md file")
+    text = render_reference(kg, fmt or ("md" if target.suffix.lower() == ".md" else "html"))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:

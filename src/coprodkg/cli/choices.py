@@ -15,6 +15,7 @@ __all__ = [
     "MapFormat",
     "MetricsFormat",
     "OutputFormat",
+    "PageFormat",
     "RankBy",
     "Reasoning",
     "ReportFormat",
@@ -77,6 +78,13 @@ class DiffFormat(StrEnum):
     TEXT = "text"
     MD = "md"
     JSON = "json"
+
+
+class PageFormat(StrEnum):
+    """What ``coprodkg docs`` writes: an HTML page or Markdown."""
+
+    HTML = "html"
+    MD = "md"
 
 
 class TableFormat(StrEnum):

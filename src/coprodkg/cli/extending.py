@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .choices import DiffFormat, ReportFormat, TableFormat
+from .choices import DiffFormat, PageFormat, ReportFormat, TableFormat
 from .options import (
     LOCAL,
     GraphOptions,
@@ -183,12 +183,23 @@ def diff(
 def docs(
     opts: GraphOptions,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="A folder (gets index.html), a .html or a .md file.")
+        Path,
+        typer.Option(
+            "--output", "-o", help="A folder (gets index.html), a .html or a .md file, or - for stdout."
+        ),
     ] = Path("coprodkg-reference.html"),
+    page_format: Annotated[
+        PageFormat | None,
+        typer.Option("--format", "-f", help="html or md; by default from the -o file's suffix (html for -)."),
+    ] = None,
 ) -> None:
     """Write the ontology's reference page, offline: each class with the properties the shapes expect
     and its instance count, each property's domain and range, the status values, the named queries."""
-    from ..reference import write_reference
+    from ..reference import render_reference, write_reference
 
-    written = write_reference(open_graph(opts), output)
+    kg = open_graph(opts)
+    if str(output) == "-":
+        write_output(render_reference(kg, (page_format or PageFormat.HTML).value), None)
+        return
+    written = write_reference(kg, output, page_format.value if page_format is not None else None)
     print(f"wrote {written}", file=sys.stderr)
