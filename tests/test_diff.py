@@ -113,3 +113,16 @@ def test_a_store_and_its_files_are_equal(tmp_path: Path, cli: Callable[..., Outc
 
     fill_store(tmp_path / "store", [MY_STUDY], bundled=False).close()
     assert cli("diff", tmp_path / "store", MY_STUDY).code == 0
+
+
+def test_dash_reads_one_side_from_stdin(tmp_path: Path, cli: Callable[..., Outcome]) -> None:
+    changed = copy(tmp_path, "b.ttl", '"no time to read research"@en', '"no time for research"@en')
+    piped = cli("diff", MY_STUDY, "-", "--source-format", "ttl", input=changed.read_text(encoding="utf-8"))
+    assert (piped.code, piped.stdout) == (
+        1,
+        cli("diff", MY_STUDY, changed).stdout.replace(str(changed), "stdin"),
+    )
+    same = cli("diff", "-", MY_STUDY, "--source-format", "ttl", input=MY_STUDY.read_text(encoding="utf-8"))
+    assert same.code == 0
+    assert_user_error(cli("diff", MY_STUDY, "-", input="x"), "--source-format")
+    assert_user_error(cli("diff", "-", "-", "--source-format", "ttl", input=""), "only one side")

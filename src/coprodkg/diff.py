@@ -118,10 +118,12 @@ def _prefixes(path: Path) -> dict[str, str]:
     return declared_prefixes(collect_sources([path]))
 
 
-def diff_sources(old: str, new: str) -> GraphDiff:
-    """Compare two sides given as the user wrote them."""
+def diff_sources(old: str, new: str, *, names: tuple[str, str] | None = None) -> GraphDiff:
+    """Compare two sides given as the user wrote them (``names``: how to call them in the report,
+    when not by what was given, as for a side read from stdin)."""
     (a, ns_a), (b, ns_b) = load_side(old), load_side(new)
-    return diff_graphs(a, b, old=old, new=new, prefixes={**ns_a, **ns_b, **PREFIXES})
+    shown_old, shown_new = names or (old, new)
+    return diff_graphs(a, b, old=shown_old, new=shown_new, prefixes={**ns_a, **ns_b, **PREFIXES})
 
 
 def _label(graph: Graph, node: Node) -> str:

@@ -161,8 +161,14 @@ def import_table(
 
 @app.command()
 def diff(
-    old: Annotated[str, typer.Argument(help="The old graph: a file, folder, store, or git REV[:PATH].")],
+    old: Annotated[
+        str, typer.Argument(help="The old graph: a file, folder, store, git REV[:PATH], or - (stdin).")
+    ],
     new: Annotated[str, typer.Argument(help="The new graph, in the same forms.")],
+    source_format: Annotated[
+        str | None,
+        typer.Option("--source-format", help="The format of the side read from stdin (-): ttl, nt ..."),
+    ] = None,
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, md or json.")] = DiffFormat.TEXT,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
@@ -173,7 +179,18 @@ def diff(
     graphs are equal, 1 when they differ."""
     from ..diff import diff_sources, render_diff
 
-    found = diff_sources(old, new)
+    if old == "-" and new == "-":
+        from ..errors import SourceError
+
+        raise SourceError("only one side of diff can be - (stdin)")
+    if "-" in (old, new):
+        from .options import read_stdin_source
+
+        piped = str(read_stdin_source(source_format))
+        shown = ("stdin" if old == "-" else old, "stdin" if new == "-" else new)
+        found = diff_sources(piped if old == "-" else old, piped if new == "-" else new, names=shown)
+    else:
+        found = diff_sources(old, new)
     write_output(render_diff(found, fmt.value), output)
     raise typer.Exit(0 if found.equal else 1)
 
