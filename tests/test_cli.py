@@ -293,3 +293,13 @@ def test_python_dash_m() -> None:
         [sys.executable, "-m", "coprodkg", "--version"], capture_output=True, text=True, check=True
     )
     assert out.stdout.startswith("coprodkg ")
+
+
+@pytest.mark.parametrize("command", [["viz"], ["map"]])
+def test_a_page_written_to_stdout_is_all_that_is_written(
+    command: list[str], tmp_path: Path, cli: Callable[..., Outcome], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    outcome = cli(*command, "-o", "-")
+    assert outcome.code == 0 and outcome.stdout.lstrip().lower().startswith("<!doctype html>")
+    assert outcome.stderr == "" and list(tmp_path.iterdir()) == []

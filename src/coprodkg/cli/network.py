@@ -143,7 +143,8 @@ def viz(
             open_engine(opts), focus=focus, depth=depth, kinds=wanted, max_nodes=max_nodes, title=title
         )
     write_output(page, output, opts)
-    print(f"wrote {output}", file=sys.stderr)
+    if str(output) != "-":  # the page went to stdout
+        print(f"wrote {output}", file=sys.stderr)
     if open_page:
         open_in_browser(output)
 
@@ -230,7 +231,8 @@ def evidence_map(
 
         target = output or Path("coprodkg-map.html")
         write_output(render_map_html(emap, title=title), target, opts)
-        print(f"wrote {target}", file=sys.stderr)
+        if str(target) != "-":  # the page went to stdout
+            print(f"wrote {target}", file=sys.stderr)
         return
     text = render_map_csv(emap, pairs=pairs) if fmt is MapFormat.CSV else render_map_md(emap)
     write_output(text, output, opts)
