@@ -14,6 +14,7 @@ from .options import (
     LOCAL,
     GraphOptions,
     ReportFormatOpt,
+    SourceFormatOpt,
     graph_options,
     open_graph,
 )
@@ -165,10 +166,7 @@ def diff(
         str, typer.Argument(help="The old graph: a file, folder, store, git REV[:PATH], or - (stdin).")
     ],
     new: Annotated[str, typer.Argument(help="The new graph, in the same forms.")],
-    source_format: Annotated[
-        str | None,
-        typer.Option("--source-format", help="The format of the side read from stdin (-): ttl, nt ..."),
-    ] = None,
+    source_format: SourceFormatOpt = None,
     fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, md or json.")] = DiffFormat.TEXT,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
