@@ -20,6 +20,12 @@ from .options import (
 )
 from .output import write_output
 
+#: ``--prefix`` and ``--base`` of ``new`` and ``import``: the namespace your new resources get.
+PrefixOpt = Annotated[str, typer.Option("--prefix", help="The prefix of your namespace.")]
+BaseOpt = Annotated[str, typer.Option("--base", help="Your namespace IRI.")]
+#: scaffold.DEFAULT_BASE, written out: importing scaffold here would load rdflib for every --help.
+BASE = "https://example.org/my-study/"
+
 
 @app.command()
 @graph_options(*LOCAL)
@@ -92,10 +98,8 @@ def new(
     source_of: Annotated[
         str | None, typer.Option("--from", help="The source it comes from (a CURIE such as cpkid:S1).")
     ] = None,
-    prefix: Annotated[str, typer.Option("--prefix", help="The prefix of your namespace.")] = "ex",
-    base: Annotated[
-        str, typer.Option("--base", help="Your namespace IRI.")
-    ] = "https://example.org/my-study/",
+    prefix: PrefixOpt = "ex",
+    base: BaseOpt = BASE,
     table: Annotated[
         bool, typer.Option("--table", help="Write the CSV template for `coprodkg import` instead.")
     ] = False,
@@ -131,10 +135,8 @@ def import_table(
         TableFormat | None,
         typer.Option("--format", "-f", help="csv, tsv or xlsx: needed with - (stdin), else from the suffix."),
     ] = None,
-    prefix: Annotated[str, typer.Option("--prefix", help="The prefix of your namespace.")] = "ex",
-    base: Annotated[
-        str, typer.Option("--base", help="Your namespace IRI.")
-    ] = "https://example.org/my-study/",
+    prefix: PrefixOpt = "ex",
+    base: BaseOpt = BASE,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write the Turtle to this new file instead of stdout."),
