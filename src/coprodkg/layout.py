@@ -23,7 +23,7 @@ the shape of a screen.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from .algorithms import components, pagerank
@@ -509,22 +509,28 @@ def remove_overlaps(
     centre = pos + (extents[:, :2] + extents[:, 2:]) / 2
     half = (extents[:, 2:] - extents[:, :2]) / 2 + gap / 2
     tie = np.linspace(-1.0, 1.0, n) * 1e-3  # a fixed nudge for boxes with the same centre
+    find = _overlap_finder(half)
     for step in range(max_steps):
-        first, second = _overlapping(centre, half)
+        first, second = find(centre)
         if len(first) == 0:
             break
         delta = centre[first] - centre[second]
-        delta[:, 0] += np.where(delta[:, 0] == 0, tie[first] - tie[second], 0)
-        delta[:, 1] += np.where(delta[:, 1] == 0, tie[second] - tie[first], 0)
+        same = delta == 0
+        if same.any():
+            nudge = tie[first] - tie[second]
+            delta[:, 0] += np.where(same[:, 0], nudge, 0)
+            delta[:, 1] += np.where(same[:, 1], -nudge, 0)
         overlap = half[first] + half[second] - np.abs(delta)
         along_x = overlap[:, 0] < overlap[:, 1]
-        push = np.zeros_like(delta)
-        push[along_x, 0] = np.sign(delta[along_x, 0]) * (overlap[along_x, 0] / 2 + 1.0)
-        push[~along_x, 1] = np.sign(delta[~along_x, 1]) * (overlap[~along_x, 1] / 2 + 1.0)
-        moves = np.zeros_like(centre)
-        for axis in (0, 1):
-            moves[:, axis] += np.bincount(first, push[:, axis], minlength=n)
-            moves[:, axis] -= np.bincount(second, push[:, axis], minlength=n)
+        push = np.sign(delta) * (overlap / 2 + 1.0)
+        push[along_x, 1] = 0.0
+        push[~along_x, 0] = 0.0
+        moves = np.column_stack(
+            [
+                np.bincount(first, push[:, a], minlength=n) - np.bincount(second, push[:, a], minlength=n)
+                for a in (0, 1)
+            ]
+        )
         centre += moves * 0.9
         if step % STUCK_STEPS == STUCK_STEPS - 1:  # still stuck (a crowded hub): give everyone room
             middle = centre.mean(axis=0)
@@ -554,18 +560,45 @@ def _overlapping(
     centre: npt.NDArray[np.float64], half: npt.NDArray[np.float64]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """The pairs ``i < j`` of boxes (centre, half-size) that overlap by more than a hair."""
+    return _overlap_finder(half)(centre)
+
+
+def _overlap_finder(
+    half: npt.NDArray[np.float64],
+) -> Callable[[npt.NDArray[np.float64]], tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+    """:func:`_overlapping` for boxes of these half-sizes, wherever their centres are: what does
+    not move (the sums of half-sizes, which pairs count) is worked out once, not on every pass of
+    :func:`remove_overlaps`."""
     import numpy as np
 
-    n = len(centre)
+    n = len(half)
     if n < 2:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
+        return lambda centre: (empty, empty)
     if n <= ALL_PAIRS_LIMIT:  # every pair at once, as n × n matrices: no gathers
-        x, y, hx, hy = centre[:, 0], centre[:, 1], half[:, 0], half[:, 1]
-        close = np.abs(x[:, None] - x[None, :]) < hx[:, None] + hx[None, :] - 1e-6
-        close &= np.abs(y[:, None] - y[None, :]) < hy[:, None] + hy[None, :] - 1e-6
-        pairs = np.nonzero(np.triu(close, 1))
-        return pairs[0].astype(np.int64), pairs[1].astype(np.int64)
+        hx, hy = half[:, 0], half[:, 1]
+        reach_x = hx[:, None] + hx[None, :] - 1e-6
+        reach_y = hy[:, None] + hy[None, :] - 1e-6
+        upper = np.triu(np.ones((n, n), dtype=bool), 1)
+
+        def small(centre: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+            x, y = centre[:, 0], centre[:, 1]
+            close = np.abs(x[:, None] - x[None, :]) < reach_x
+            close &= np.abs(y[:, None] - y[None, :]) < reach_y
+            close &= upper
+            first, second = np.nonzero(close)
+            return first.astype(np.int64), second.astype(np.int64)
+
+        return small
+    return lambda centre: _grid_overlapping(centre, half)
+
+
+def _grid_overlapping(
+    centre: npt.NDArray[np.float64], half: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """:func:`_overlapping` for many boxes: candidate pairs from a grid, then tested."""
+    import numpy as np
+
     # candidates from a grid in units of the biggest box, where overlapping centres are < √2 apart
     span = np.maximum(2 * half.max(axis=0), 1e-9)
     first, second = _close_pairs(centre / span, float(np.sqrt(2.0)) + 1e-9)
