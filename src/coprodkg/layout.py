@@ -421,6 +421,8 @@ COMPACT_TRIES_LIMIT = 200
 BIG_SCALE = 1.8
 BIG_STEPS = (100, 6)  # up to BIG_STEPS_LIMIT nodes, and above
 BIG_STEPS_LIMIT = 1500
+#: The vertical squash a small component's best scale is tried with once more (see :func:`_compact`).
+COMPACT_FLATTEN = 0.85
 
 
 def _compact(
@@ -433,26 +435,34 @@ def _compact(
     boxes = float(((extents[:, 2:] - extents[:, :2] + gap).prod(axis=1)).sum())
     spread = np.maximum(np.ptp(shape, axis=0), 1.0)  # edges are about 1 long
     fill = float(np.sqrt(boxes / float(spread.prod())))
-    best: tuple[float, npt.NDArray[np.float64]] | None = None
     small = len(shape) <= COMPACT_TRIES_LIMIT
-    # from the loosest scale down: once a scale leaves overlaps, tighter ones do too
-    for factor in sorted(COMPACT_SCALES, reverse=True) if small else (BIG_SCALE,):
+    steps = 400 if small else BIG_STEPS[len(shape) > BIG_STEPS_LIMIT]
+    best: tuple[float, float, npt.NDArray[np.float64]] | None = None  # cost, factor, positions
+
+    def attempt(factor: float, flatten: float = 1.0) -> bool:
+        """Try a scale (and a vertical squash); whether it left overlaps."""
+        nonlocal best
         placed = remove_overlaps(
-            shape * fill * factor,
-            extents,
-            gap=gap,
-            max_steps=400 if small else BIG_STEPS[len(shape) > BIG_STEPS_LIMIT],
+            shape * fill * factor * np.array([1.0, flatten]), extents, gap=gap, max_steps=steps
         )
         w, h = (placed + extents[:, 2:]).max(axis=0) - (placed + extents[:, :2]).min(axis=0)
         # what sets the zoom that fits it on the screen; a drawing with overlaps left loses
         crowded = count_overlaps(placed, extents) > 0
         cost = max(float(w), float(h) * aspect) * (1e6 if crowded else 1)
         if best is None or cost < best[0]:
-            best = (cost, placed)
-        if crowded:
+            best = (cost, factor, placed)
+        return crowded
+
+    # from the loosest scale down: once a scale leaves overlaps, tighter ones do too
+    for factor in sorted(COMPACT_SCALES, reverse=True) if small else (BIG_SCALE,):
+        if attempt(factor):
             break
+    if small and best is not None:
+        # labels are wide and low, so pushing them apart mostly moves them up and down and the
+        # drawing grows tall: the best scale is tried once more, squashed vertically beforehand
+        attempt(best[1], COMPACT_FLATTEN)
     assert best is not None
-    return best[1]
+    return best[2]
 
 
 #: Up to this many nodes the packed drawing is squeezed towards its centre, a little at a time,
