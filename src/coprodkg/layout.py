@@ -453,9 +453,10 @@ def _compact(
             best = (cost, factor, placed)
         return crowded
 
-    # from the loosest scale down: once a scale leaves overlaps, tighter ones do too
+    # from the loosest scale down: once a scale leaves overlaps, tighter ones do too; and once a
+    # tighter scale comes out bigger on the screen (the pushes spread it), tighter ones do too
     for factor in sorted(COMPACT_SCALES, reverse=True) if small else (BIG_SCALE,):
-        if attempt(factor):
+        if attempt(factor) or (best is not None and best[1] != factor):
             break
     if small and best is not None:
         # labels are wide and low, so pushing them apart mostly moves them up and down and the
