@@ -292,23 +292,25 @@ def _extent(lines: Sequence[str], size: float) -> tuple[float, float, float, flo
     return (-half, -size, half, size + FONT_SIZE * len(lines))
 
 
-def _place(
-    ids: Sequence[int], edges: Sequence[tuple[int, int]], extents: Any, whole: dict[str, Any] | None = None
-) -> dict[str, Any]:
+def _place(ids: Sequence[int], ends: Any, extents: Any, whole: Any = None) -> dict[str, Any]:
     """A view: these nodes laid out by themselves (with the edges between them), in pixels; with
-    ``whole`` (the view of every node), each component keeps the shape it has there."""
+    ``whole`` (every node's position in the view of every node), each component keeps the shape
+    it has there. ``ends`` (an E × 2 array of node indices), ``extents`` (n × 4) and ``whole``
+    (n × 2) are numpy arrays, made once for all the views."""
     import numpy as np
 
-    local = {node: i for i, node in enumerate(ids)}
-    inner = [(local[a], local[b]) for a, b in edges if a in local and b in local]
-    boxes = np.asarray(extents)[list(ids)]
-    if not ids:
+    chosen = np.asarray(ids, dtype=np.int64)
+    local = np.full(len(extents), -1, dtype=np.int64)
+    local[chosen] = np.arange(len(chosen))
+    inner = local[ends].reshape(-1, 2)
+    inner = inner[(inner >= 0).all(axis=1)].tolist()
+    boxes = extents[chosen]
+    if not len(chosen):
         pos = np.zeros((0, 2))
     elif whole is None:
         pos = label_layout(inner, boxes)
     else:
-        earlier = np.column_stack([whole["x"], whole["y"]])[list(ids)]
-        pos = reuse_layout(inner, boxes, earlier)
+        pos = reuse_layout(inner, boxes, whole[chosen])
     return {
         "ids": list(ids),
         "x": [round(float(x), 1) for x in pos[:, 0]],
@@ -357,12 +359,17 @@ def _views(
     seed = next((s["code"] for s in studies if s.get("seed")), None)
     if default is None:
         default = f"study:{seed}" if seed is not None and f"study:{seed}" in chosen else "concepts"
-    views = {"all": _place(every, edges, extents)}
+    import numpy as np
+
+    ends = np.array(edges, dtype=np.int64).reshape(-1, 2)
+    boxes = np.asarray(extents, dtype=np.float64).reshape(-1, 4)
+    views = {"all": _place(every, ends, boxes)}
+    whole = np.column_stack([views["all"]["x"], views["all"]["y"]])
     done: dict[tuple[int, ...], dict[str, Any]] = {tuple(every): views["all"]}
     for name in [default, *chosen]:
         key = tuple(chosen[name])
         if key not in done:
-            done[key] = _place(key, edges, extents, None if name == default else views["all"])
+            done[key] = _place(key, ends, boxes, None if name == default else whole)
         views[name] = done[key]
     return views, default
 
@@ -584,8 +591,12 @@ def _render(
     edge_items = _edge_items(graph, order)
     overview = _overview(graph, order, meta, drawn, len(edge_items)) if drawn else []
     if overview:
+        import numpy as np
+
         ends = [(e["from"], e["to"]) for e in overview]
-        views["overview"] = _place(sorted({i for pair in ends for i in pair}), ends, extents)
+        views["overview"] = _place(
+            sorted({i for pair in ends for i in pair}), np.array(ends, dtype=np.int64), np.asarray(extents)
+        )
     start = views[default]
     shown = dict(zip(start["ids"], zip(start["x"], start["y"], strict=True), strict=True))
     for item in node_items:
