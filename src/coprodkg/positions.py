@@ -2,7 +2,7 @@ r"""Where things are stated in a Turtle file: a light scan that gives validate i
 
 Parsers report positions only for syntax errors, so this module reads a Turtle (or N-Triples)
 file once more with a small tokenizer and records, per file: the line where each subject is
-first stated, the line of each (subject, predicate) pair, every IRI used and where, and the
+first stated, the line of each (subject, predicate) pair, where each IRI is first used, and the
 ``@prefix`` declarations. It assumes the file parses (validate runs the real parser first) and
 never raises on odd input: what it cannot follow it skips.
 
@@ -16,6 +16,7 @@ never raises on odd input: what it cannot follow it skips.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,11 +26,12 @@ __all__ = ["FilePositions", "Prefix", "Use", "scan_turtle"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
+#: One token, after the spaces and comments before it (skipped in the same match, never given back).
 _TOKEN = re.compile(
     r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<long>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
+    (?>(?:\s+|\#[^\n]*)*)
+    (?:
+    (?P<long>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
   | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\s]*>)
   | (?P<directive>@prefix|@base|(?i:prefix|base)(?=\s))
@@ -41,6 +43,8 @@ _TOKEN = re.compile(
   | (?P<word>[A-Za-z][\w-]*)
   | (?P<punct>[\[\]();,.])
   | (?P<other>.)
+  | (?P<end>\Z)
+    )
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -57,7 +61,7 @@ class Prefix:
 
 @dataclass(frozen=True)
 class Use:
-    """One IRI written in the file: where, and whether as subject, predicate, object or type."""
+    """Where an IRI is written in the file, and whether as subject, predicate, object or type."""
 
     iri: str
     line: int
@@ -71,7 +75,8 @@ class FilePositions:
 
     subjects: dict[str, int] = field(default_factory=dict)
     properties: dict[tuple[str, str], int] = field(default_factory=dict)
-    uses: list[Use] = field(default_factory=list)
+    #: each IRI's first use in the file
+    first_uses: dict[str, Use] = field(default_factory=dict)
     prefixes: list[Prefix] = field(default_factory=list)
 
     def line_of(self, subject: str, predicate: str = "") -> int | None:
@@ -82,13 +87,15 @@ class FilePositions:
 
 
 def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
-    line = 1
+    line, counted = 1, 0
     for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        value = match.group()
-        if kind not in ("ws", "comment"):
-            yield kind, value, line
-        line += value.count("\n")
+        kind = match.lastgroup or "end"
+        if kind == "end":
+            return
+        start = match.start(kind)
+        line += text.count("\n", counted, start)
+        counted = start
+        yield kind, match.group(kind), line
 
 
 class _Frame:
@@ -125,7 +132,7 @@ def scan_turtle(text: str, base: str) -> FilePositions:
             i += 1
             datatype = _term(tokens[i][0], tokens[i][1], prefixes, base)
             if datatype:
-                spots.uses.append(Use(datatype, tokens[i][2], "datatype", tokens[i][1]))
+                spots.first_uses.setdefault(datatype, Use(datatype, tokens[i][2], "datatype", tokens[i][1]))
         elif (kind in ("string", "long", "number") or value in ("true", "false")) and (
             frame.expect == "object" and frame.kind != "list"
         ):
@@ -178,23 +185,29 @@ def _place(frame: _Frame, term: str, line: int, value: str, spots: FilePositions
         if frame.predicate == RDF_TYPE and role != "subject":
             role = "type"
         frame.expect = "after" if frame.kind != "list" else "object"
-    if not term.startswith("\0"):
-        spots.uses.append(Use(term, line, role, value))
+    if not term.startswith("\0") and term not in spots.first_uses:
+        spots.first_uses[term] = Use(term, line, role, value)
 
 
 def _term(kind: str, value: str, prefixes: dict[str, str], base: str) -> str | None:
     if kind == "iri":
-        return urljoin(base, value[1:-1])
+        return _join(base, value[1:-1])
     if kind == "pname":
         name, _, local = value.partition(":")
         if name in prefixes:
-            return prefixes[name] + re.sub(r"\\(.)", r"\1", local)
+            return prefixes[name] + (re.sub(r"\\(.)", r"\1", local) if "\\" in local else local)
         return None
     if kind == "word" and value == "a":
         return RDF_TYPE
     if kind == "bnode":
         return "\0" + value
     return None
+
+
+@functools.lru_cache(maxsize=65536)
+def _join(base: str, reference: str) -> str:
+    """``urljoin``, remembered: a file writes the same IRIs over and over."""
+    return urljoin(base, reference)
 
 
 def _directive(
