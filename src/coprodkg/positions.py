@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -86,16 +85,20 @@ class FilePositions:
         return self.subjects.get(subject)
 
 
-def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    """(kind, text, line) of every token (a list, built in one tight loop: this is the hot path)."""
+    out: list[tuple[str, str, int]] = []
+    append, count = out.append, text.count
     line, counted = 1, 0
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "end"
         if kind == "end":
-            return
+            break
         start = match.start(kind)
-        line += text.count("\n", counted, start)
+        line += count("\n", counted, start)
         counted = start
-        yield kind, match.group(kind), line
+        append((kind, match.group(kind), line))
+    return out
 
 
 class _Frame:
@@ -112,7 +115,8 @@ def scan_turtle(text: str, base: str) -> FilePositions:
     """Scan Turtle ``text`` (relative IRIs resolved against ``base``) for positions."""
     spots = FilePositions()
     prefixes: dict[str, str] = {}
-    tokens = list(_tokens(text))
+    tokens = _tokens(text)
+    terms: dict[str, str | None] = {}  # IRIs and prefixed names met so far -> their IRI
     stack = [_Frame("")]
     blank = 0
     i = 0
@@ -122,8 +126,14 @@ def scan_turtle(text: str, base: str) -> FilePositions:
         if kind == "directive":
             i = _directive(tokens, i, prefixes, spots, base)
             base = prefixes.pop("\0base", base)
+            terms.clear()  # a prefix or the base may have changed
             continue
-        term = _term(kind, value, prefixes, base)
+        if kind == "iri" or kind == "pname":
+            term = terms.get(value, "")
+            if term == "":
+                term = terms[value] = _term(kind, value, prefixes, base)
+        else:
+            term = _term(kind, value, prefixes, base)
         if kind == "punct":
             blank = _punct(value, stack, blank)
         elif term is not None:
