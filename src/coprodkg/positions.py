@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlparse
 
 __all__ = ["FilePositions", "Prefix", "Use", "scan_turtle"]
 
@@ -214,10 +214,22 @@ def _term(kind: str, value: str, prefixes: dict[str, str], base: str) -> str | N
     return None
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 @functools.lru_cache(maxsize=65536)
 def _join(base: str, reference: str) -> str:
-    """``urljoin``, remembered: a file writes the same IRIs over and over."""
+    """``urljoin(base, reference)``, remembered; an IRI of another scheme than the base's is
+    returned as it is without parsing it, as urljoin returns it."""
+    scheme = _SCHEME.match(reference)
+    if scheme and scheme.group()[:-1].lower() != _scheme_of(base):
+        return reference
     return urljoin(base, reference)
+
+
+@functools.lru_cache(maxsize=256)
+def _scheme_of(base: str) -> str:
+    return urlparse(base).scheme
 
 
 def _directive(
