@@ -12,6 +12,8 @@ never raises on odd input: what it cannot follow it skips.
 (2, 3)
 >>> spots.prefixes
 [Prefix(name='ex', iri='https://example.org/', line=1)]
+>>> list(spots.first_uses) == list(scan_turtle(text + "# ex:c a ex:D", "file:///t.ttl").first_uses)
+True
 """
 
 from __future__ import annotations
