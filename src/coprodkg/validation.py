@@ -118,7 +118,7 @@ def _validate(kg: KnowledgeGraph, shapes: Path, positions: Callable[[], dict[str
     findings = _shacl(results, context)
     for check in CHECKS:
         findings += check(kg, context)
-    return Report(tuple(display_graph(g) for g, _ in kg.graphs()), _settle(findings, context))
+    return Report(tuple(display_graph(g) for g in kg.graph_names()), _settle(findings, context))
 
 
 def _settle(findings: list[Finding], context: Context) -> tuple[Finding, ...]:
