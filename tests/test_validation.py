@@ -238,8 +238,8 @@ def test_the_fast_engine_gives_pyshacls_results(name: str) -> None:
 
 
 def test_names_and_files_are_what_the_label_and_type_queries_give(tmp_path: Path) -> None:
-    """validate reads labels and defining files straight from the store: the same answers as the
-    SPARQL (SAMPLE of the first label property; the first file by name that types it), here with
+    """The labels and defining files that validate reads straight from the store are the SPARQL's
+    answers (SAMPLE of the first label property; the first file by name that types it), here with
     several labels per resource, of several properties and languages, over several files."""
     from coprodkg.checks import Context
     from coprodkg.engine import load_graph
