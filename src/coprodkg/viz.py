@@ -293,14 +293,24 @@ def _extent(lines: Sequence[str], size: float) -> tuple[float, float, float, flo
 
 
 def _place(
-    ids: Sequence[int], edges: Sequence[tuple[int, int]], extents: Any, whole: dict[str, Any] | None = None
+    ids: Sequence[int],
+    edges: Sequence[tuple[int, int]],
+    extents: Any,
+    whole: dict[str, Any] | None = None,
+    neighbours: dict[int, set[int]] | None = None,
 ) -> dict[str, Any]:
     """A view: these nodes laid out by themselves (with the edges between them), in pixels; with
-    ``whole`` (the view of every node), each component keeps the shape it has there."""
+    ``whole`` (the view of every node), each component keeps the shape it has there. Given each
+    node's ``neighbours`` (from ``edges``), the view's edges are found from its own nodes' instead
+    of by a look at every edge of the graph."""
     import numpy as np
 
     local = {node: i for i, node in enumerate(ids)}
-    inner = [(local[a], local[b]) for a, b in edges if a in local and b in local]
+    if neighbours is None:
+        inner = [(local[a], local[b]) for a, b in edges if a in local and b in local]
+    else:  # the same edges in the same order, in time proportional to the view
+        pairs = sorted((a, b) for a in ids for b in neighbours.get(a, ()) if a < b and b in local)
+        inner = [(local[a], local[b]) for a, b in pairs]
     boxes = np.asarray(extents)[list(ids)]
     if not ids:
         pos = np.zeros((0, 2))
@@ -334,23 +344,23 @@ def _views(
     edges = _simple_edges(graph, index)
     every = list(range(len(order)))
     chosen = {"all": every, "concepts": [i for i in every if kinds[i] not in PROVENANCE_KINDS] or every}
-    if studies:
-        neighbours: dict[int, set[int]] = {}
-        for a, b in edges:
-            neighbours.setdefault(a, set()).add(b)
-            neighbours.setdefault(b, set()).add(a)
+    neighbours: dict[int, set[int]] = {}
+    for a, b in edges:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    members: dict[str, set[int]] = {}  # each map study's own nodes, found in one look at the nodes
+    unclaimed: set[int] = set()  # nodes of no map study
+    for i in every:
+        if kinds[i] != "shared":
+            codes = graph.nodes[order[i]].get("studies")
+            for code in codes or ():
+                members.setdefault(code, set()).add(i)
+            if not codes:
+                unclaimed.add(i)
     for study in studies:
         code = study["code"]
         # the seed's view keeps what belongs to no map study (its literature, say): the graph it grew from
-        own = {
-            i
-            for i in every
-            if kinds[i] != "shared"
-            and (
-                code in graph.nodes[order[i]].get("studies", ())
-                or (study.get("seed") and not graph.nodes[order[i]].get("studies"))
-            )
-        }
+        own = members.get(code, set()) | (unclaimed if study.get("seed") else set())
         hubs = {j for i in own for j in neighbours.get(i, ()) if kinds[j] == "shared"}
         chosen[f"study:{code}+all"] = sorted(own | hubs)
         chosen[f"study:{code}"] = [i for i in chosen[f"study:{code}+all"] if kinds[i] not in PROVENANCE_KINDS]
@@ -362,7 +372,7 @@ def _views(
     for name in [default, *chosen]:
         key = tuple(chosen[name])
         if key not in done:
-            done[key] = _place(key, edges, extents, None if name == default else views["all"])
+            done[key] = _place(key, edges, extents, None if name == default else views["all"], neighbours)
         views[name] = done[key]
     return views, default
 
