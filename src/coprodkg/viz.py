@@ -296,13 +296,13 @@ def _place(
     ids: Sequence[int],
     edges: Sequence[tuple[int, int]],
     extents: Any,
-    whole: dict[str, Any] | None = None,
+    whole: Any = None,
     neighbours: dict[int, set[int]] | None = None,
 ) -> dict[str, Any]:
     """A view: these nodes laid out by themselves (with the edges between them), in pixels; with
-    ``whole`` (the view of every node), each component keeps the shape it has there. Given each
-    node's ``neighbours`` (from ``edges``), the view's edges are found from its own nodes' instead
-    of by a look at every edge of the graph."""
+    ``whole`` (every node's position in the view of all, as an array), each component keeps the
+    shape it has there. Given each node's ``neighbours`` (from ``edges``), the view's edges are
+    found from its own nodes' instead of by a look at every edge of the graph."""
     import numpy as np
 
     local = {node: i for i, node in enumerate(ids)}
@@ -311,14 +311,13 @@ def _place(
     else:  # the same edges in the same order, in time proportional to the view
         pairs = sorted((a, b) for a in ids for b in neighbours.get(a, ()) if a < b and b in local)
         inner = [(local[a], local[b]) for a, b in pairs]
-    boxes = np.asarray(extents)[list(ids)]
+    boxes = np.asarray(extents, dtype=float)[list(ids)]
     if not ids:
         pos = np.zeros((0, 2))
     elif whole is None:
         pos = label_layout(inner, boxes)
     else:
-        earlier = np.column_stack([whole["x"], whole["y"]])[list(ids)]
-        pos = reuse_layout(inner, boxes, earlier)
+        pos = reuse_layout(inner, boxes, whole[list(ids)])
     return {
         "ids": list(ids),
         "x": [round(float(x), 1) for x in pos[:, 0]],
@@ -340,6 +339,8 @@ def _views(
     concepts align to). ``all`` and the view the page opens on (``default``, or the seed study's
     concepts, or ``concepts``) get layouts of their own; every other view is packed from the
     shapes its parts have in ``all`` (:func:`coprodkg.layout.reuse_layout`), in a millisecond."""
+    import numpy as np
+
     index = {node: i for i, node in enumerate(order)}
     edges = _simple_edges(graph, index)
     every = list(range(len(order)))
@@ -367,12 +368,14 @@ def _views(
     seed = next((s["code"] for s in studies if s.get("seed")), None)
     if default is None:
         default = f"study:{seed}" if seed is not None and f"study:{seed}" in chosen else "concepts"
-    views = {"all": _place(every, edges, extents)}
+    boxes = np.asarray(extents, dtype=float)  # once: each view takes its rows
+    views = {"all": _place(every, edges, boxes)}
+    whole = np.column_stack([views["all"]["x"], views["all"]["y"]])
     done: dict[tuple[int, ...], dict[str, Any]] = {tuple(every): views["all"]}
     for name in [default, *chosen]:
         key = tuple(chosen[name])
         if key not in done:
-            done[key] = _place(key, edges, extents, None if name == default else views["all"], neighbours)
+            done[key] = _place(key, edges, boxes, None if name == default else whole, neighbours)
         views[name] = done[key]
     return views, default
 
