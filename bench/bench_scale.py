@@ -118,7 +118,7 @@ def jobs(n: int, work: Path) -> dict[str, tuple[list[str], list[str], dict[str, 
     query = work / "query.rq"
     query.write_text(with_prefixes(find_query(QUERY).text), encoding="utf-8")
     ck, py, floor = str(BIN / "coprodkg"), sys.executable, str(HERE / "floor.py")
-    last = f"--m{n - 1}" if n > 1 else ""
+    last = f"--m{(n - 1) // bundled}" if n > bundled else ""  # the seed's last copy (generate_map.py)
     start, end = "cpkid:theme-1", f"cpkid:capacity-for-sustained-evidence-use{last}"
     iri = "https://w3id.org/coprodkg/id/"
     path_env = {"FLOOR_FROM": iri + start[6:], "FLOOR_TO": iri + end[6:]}
