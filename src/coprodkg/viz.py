@@ -292,25 +292,32 @@ def _extent(lines: Sequence[str], size: float) -> tuple[float, float, float, flo
     return (-half, -size, half, size + FONT_SIZE * len(lines))
 
 
-def _place(ids: Sequence[int], ends: Any, extents: Any, whole: Any = None) -> dict[str, Any]:
+def _place(
+    ids: Sequence[int],
+    edges: Sequence[tuple[int, int]],
+    extents: Any,
+    whole: Any = None,
+    neighbours: dict[int, set[int]] | None = None,
+) -> dict[str, Any]:
     """A view: these nodes laid out by themselves (with the edges between them), in pixels; with
-    ``whole`` (every node's position in the view of every node), each component keeps the shape
-    it has there. ``ends`` (an E × 2 array of node indices), ``extents`` (n × 4) and ``whole``
-    (n × 2) are numpy arrays, made once for all the views."""
+    ``whole`` (every node's position in the view of all, as an array), each component keeps the
+    shape it has there. Given each node's ``neighbours`` (from ``edges``), the view's edges are
+    found from its own nodes' instead of by a look at every edge of the graph."""
     import numpy as np
 
-    chosen = np.asarray(ids, dtype=np.int64)
-    local = np.full(len(extents), -1, dtype=np.int64)
-    local[chosen] = np.arange(len(chosen))
-    inner = local[ends].reshape(-1, 2)
-    inner = inner[(inner >= 0).all(axis=1)].tolist()
-    boxes = extents[chosen]
-    if not len(chosen):
+    local = {node: i for i, node in enumerate(ids)}
+    if neighbours is None:
+        inner = [(local[a], local[b]) for a, b in edges if a in local and b in local]
+    else:  # the same edges in the same order, in time proportional to the view
+        pairs = sorted((a, b) for a in ids for b in neighbours.get(a, ()) if a < b and b in local)
+        inner = [(local[a], local[b]) for a, b in pairs]
+    boxes = np.asarray(extents, dtype=float)[list(ids)]
+    if not ids:
         pos = np.zeros((0, 2))
     elif whole is None:
         pos = label_layout(inner, boxes)
     else:
-        pos = reuse_layout(inner, boxes, whole[chosen])
+        pos = reuse_layout(inner, boxes, whole[list(ids)])
     return {
         "ids": list(ids),
         "x": [round(float(x), 1) for x in pos[:, 0]],
@@ -332,44 +339,43 @@ def _views(
     concepts align to). ``all`` and the view the page opens on (``default``, or the seed study's
     concepts, or ``concepts``) get layouts of their own; every other view is packed from the
     shapes its parts have in ``all`` (:func:`coprodkg.layout.reuse_layout`), in a millisecond."""
+    import numpy as np
+
     index = {node: i for i, node in enumerate(order)}
     edges = _simple_edges(graph, index)
     every = list(range(len(order)))
     chosen = {"all": every, "concepts": [i for i in every if kinds[i] not in PROVENANCE_KINDS] or every}
-    if studies:
-        neighbours: dict[int, set[int]] = {}
-        for a, b in edges:
-            neighbours.setdefault(a, set()).add(b)
-            neighbours.setdefault(b, set()).add(a)
+    neighbours: dict[int, set[int]] = {}
+    for a, b in edges:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    members: dict[str, set[int]] = {}  # each map study's own nodes, found in one look at the nodes
+    unclaimed: set[int] = set()  # nodes of no map study
+    for i in every:
+        if kinds[i] != "shared":
+            codes = graph.nodes[order[i]].get("studies")
+            for code in codes or ():
+                members.setdefault(code, set()).add(i)
+            if not codes:
+                unclaimed.add(i)
     for study in studies:
         code = study["code"]
         # the seed's view keeps what belongs to no map study (its literature, say): the graph it grew from
-        own = {
-            i
-            for i in every
-            if kinds[i] != "shared"
-            and (
-                code in graph.nodes[order[i]].get("studies", ())
-                or (study.get("seed") and not graph.nodes[order[i]].get("studies"))
-            )
-        }
+        own = members.get(code, set()) | (unclaimed if study.get("seed") else set())
         hubs = {j for i in own for j in neighbours.get(i, ()) if kinds[j] == "shared"}
         chosen[f"study:{code}+all"] = sorted(own | hubs)
         chosen[f"study:{code}"] = [i for i in chosen[f"study:{code}+all"] if kinds[i] not in PROVENANCE_KINDS]
     seed = next((s["code"] for s in studies if s.get("seed")), None)
     if default is None:
         default = f"study:{seed}" if seed is not None and f"study:{seed}" in chosen else "concepts"
-    import numpy as np
-
-    ends = np.array(edges, dtype=np.int64).reshape(-1, 2)
-    boxes = np.asarray(extents, dtype=np.float64).reshape(-1, 4)
-    views = {"all": _place(every, ends, boxes)}
+    boxes = np.asarray(extents, dtype=float)  # once: each view takes its rows
+    views = {"all": _place(every, edges, boxes)}
     whole = np.column_stack([views["all"]["x"], views["all"]["y"]])
     done: dict[tuple[int, ...], dict[str, Any]] = {tuple(every): views["all"]}
     for name in [default, *chosen]:
         key = tuple(chosen[name])
         if key not in done:
-            done[key] = _place(key, ends, boxes, None if name == default else whole)
+            done[key] = _place(key, edges, boxes, None if name == default else whole, neighbours)
         views[name] = done[key]
     return views, default
 
@@ -591,12 +597,8 @@ def _render(
     edge_items = _edge_items(graph, order)
     overview = _overview(graph, order, meta, drawn, len(edge_items)) if drawn else []
     if overview:
-        import numpy as np
-
         ends = [(e["from"], e["to"]) for e in overview]
-        views["overview"] = _place(
-            sorted({i for pair in ends for i in pair}), np.array(ends, dtype=np.int64), np.asarray(extents)
-        )
+        views["overview"] = _place(sorted({i for pair in ends for i in pair}), ends, extents)
     start = views[default]
     shown = dict(zip(start["ids"], zip(start["x"], start["y"], strict=True), strict=True))
     for item in node_items:
