@@ -23,7 +23,7 @@ the shape of a screen.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from .algorithms import components, pagerank
@@ -440,6 +440,8 @@ COMPACT_TRIES_LIMIT = 200
 BIG_SCALES = (2.0, 3.0, 4.0)
 BIG_TRIES_LIMIT = 2500
 BIG_STEPS = 400
+#: The vertical squash a small component's best scale is tried with once more (see :func:`_compact`).
+COMPACT_FLATTEN = 0.85
 
 
 def _compact(
@@ -452,27 +454,36 @@ def _compact(
     boxes = float(((extents[:, 2:] - extents[:, :2] + gap).prod(axis=1)).sum())
     spread = np.maximum(np.ptp(shape, axis=0), 1.0)  # edges are about 1 long
     fill = float(np.sqrt(boxes / float(spread.prod())))
-    best: tuple[float, npt.NDArray[np.float64]] | None = None
     small = len(shape) <= COMPACT_TRIES_LIMIT
-    # from the loosest scale down: once a scale leaves overlaps, tighter ones do too
-    scales = COMPACT_SCALES if small else BIG_SCALES if len(shape) <= BIG_TRIES_LIMIT else BIG_SCALES[-1:]
-    for factor in sorted(scales, reverse=True):
+    steps = 400 if small else BIG_STEPS
+    best: tuple[float, float, npt.NDArray[np.float64]] | None = None  # cost, factor, positions
+
+    def attempt(factor: float, flatten: float = 1.0) -> bool:
+        """Try a scale (and a vertical squash); whether it left overlaps."""
+        nonlocal best
         placed = remove_overlaps(
-            shape * fill * factor,
-            extents,
-            gap=gap,
-            max_steps=400 if small else BIG_STEPS,
+            shape * fill * factor * np.array([1.0, flatten]), extents, gap=gap, max_steps=steps
         )
         w, h = (placed + extents[:, 2:]).max(axis=0) - (placed + extents[:, :2]).min(axis=0)
         # what sets the zoom that fits it on the screen; a drawing with overlaps left loses
         crowded = count_overlaps(placed, extents) > 0
         cost = max(float(w), float(h) * aspect) * (1e6 if crowded else 1)
         if best is None or cost < best[0]:
-            best = (cost, placed)
-        if crowded:
+            best = (cost, factor, placed)
+        return crowded
+
+    # from the loosest scale down: once a scale leaves overlaps, tighter ones do too; and, for a
+    # small component, once a tighter scale comes out bigger on the screen (the pushes spread it)
+    scales = COMPACT_SCALES if small else BIG_SCALES if len(shape) <= BIG_TRIES_LIMIT else BIG_SCALES[-1:]
+    for factor in sorted(scales, reverse=True):
+        if attempt(factor) or (small and best is not None and best[1] != factor):
             break
+    if small and best is not None:
+        # labels are wide and low, so pushing them apart mostly moves them up and down and the
+        # drawing grows tall: the best scale is tried once more, squashed vertically beforehand
+        attempt(best[1], COMPACT_FLATTEN)
     assert best is not None
-    return best[1]
+    return best[2]
 
 
 #: Up to this many nodes the packed drawing is squeezed towards its centre, a little at a time,
@@ -533,25 +544,34 @@ def remove_overlaps(
     centre = pos + (extents[:, :2] + extents[:, 2:]) / 2
     half = (extents[:, 2:] - extents[:, :2]) / 2 + gap / 2
     tie = np.linspace(-1.0, 1.0, n) * 1e-3  # a fixed nudge for boxes with the same centre
+    find = _overlap_finder(half) if n <= ALL_PAIRS_LIMIT else None
     near: _Near | None = None
     for step in range(max_steps):
-        if n > ALL_PAIRS_LIMIT and (near is None or near.stale(centre)):
-            near = _Near(centre, half)
-        first, second = _overlapping(centre, half) if near is None else near.overlapping(centre, half)
+        if find is not None:
+            first, second = find(centre)
+        else:
+            if near is None or near.stale(centre):
+                near = _Near(centre, half)
+            first, second = near.overlapping(centre, half)
         if len(first) == 0:
             break
         delta = centre[first] - centre[second]
-        delta[:, 0] += np.where(delta[:, 0] == 0, tie[first] - tie[second], 0)
-        delta[:, 1] += np.where(delta[:, 1] == 0, tie[second] - tie[first], 0)
+        same = delta == 0
+        if same.any():
+            nudge = tie[first] - tie[second]
+            delta[:, 0] += np.where(same[:, 0], nudge, 0)
+            delta[:, 1] += np.where(same[:, 1], -nudge, 0)
         overlap = half[first] + half[second] - np.abs(delta)
         along_x = overlap[:, 0] < overlap[:, 1]
-        push = np.zeros_like(delta)
-        push[along_x, 0] = np.sign(delta[along_x, 0]) * (overlap[along_x, 0] / 2 + 1.0)
-        push[~along_x, 1] = np.sign(delta[~along_x, 1]) * (overlap[~along_x, 1] / 2 + 1.0)
-        moves = np.zeros_like(centre)
-        for axis in (0, 1):
-            moves[:, axis] += np.bincount(first, push[:, axis], minlength=n)
-            moves[:, axis] -= np.bincount(second, push[:, axis], minlength=n)
+        push = np.sign(delta) * (overlap / 2 + 1.0)
+        push[along_x, 1] = 0.0
+        push[~along_x, 0] = 0.0
+        moves = np.column_stack(
+            [
+                np.bincount(first, push[:, a], minlength=n) - np.bincount(second, push[:, a], minlength=n)
+                for a in (0, 1)
+            ]
+        )
         centre += moves * 0.9
         if step % STUCK_STEPS == STUCK_STEPS - 1:  # still stuck (a crowded hub): give everyone room
             middle = centre.mean(axis=0)
@@ -586,19 +606,38 @@ def _overlapping(
     centre: npt.NDArray[np.float64], half: npt.NDArray[np.float64]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """The pairs ``i < j`` of boxes (centre, half-size) that overlap by more than a hair."""
+    if len(centre) <= ALL_PAIRS_LIMIT:
+        return _overlap_finder(half)(centre)
+    return _Near(centre, half, 0.0).overlapping(centre, half)
+
+
+def _overlap_finder(
+    half: npt.NDArray[np.float64],
+) -> Callable[[npt.NDArray[np.float64]], tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+    """:func:`_overlapping` for up to :data:`ALL_PAIRS_LIMIT` boxes of these half-sizes, wherever
+    their centres are: what does not move (the sums of half-sizes, which pairs count) is worked
+    out once, not on every pass of :func:`remove_overlaps`."""
     import numpy as np
 
-    n = len(centre)
+    n = len(half)
     if n < 2:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    if n <= ALL_PAIRS_LIMIT:  # every pair at once, as n × n matrices: no gathers
-        x, y, hx, hy = centre[:, 0], centre[:, 1], half[:, 0], half[:, 1]
-        close = np.abs(x[:, None] - x[None, :]) < hx[:, None] + hx[None, :] - 1e-6
-        close &= np.abs(y[:, None] - y[None, :]) < hy[:, None] + hy[None, :] - 1e-6
-        pairs = np.nonzero(np.triu(close, 1))
-        return pairs[0].astype(np.int64), pairs[1].astype(np.int64)
-    return _Near(centre, half, 0.0).overlapping(centre, half)
+        return lambda centre: (empty, empty)
+    # every pair at once, as n × n matrices: no gathers
+    hx, hy = half[:, 0], half[:, 1]
+    reach_x = hx[:, None] + hx[None, :] - 1e-6
+    reach_y = hy[:, None] + hy[None, :] - 1e-6
+    upper = np.triu(np.ones((n, n), dtype=bool), 1)
+
+    def small(centre: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        x, y = centre[:, 0], centre[:, 1]
+        close = np.abs(x[:, None] - x[None, :]) < reach_x
+        close &= np.abs(y[:, None] - y[None, :]) < reach_y
+        close &= upper
+        first, second = np.nonzero(close)
+        return first.astype(np.int64), second.astype(np.int64)
+
+    return small
 
 
 class _Near:

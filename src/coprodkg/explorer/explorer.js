@@ -17,7 +17,12 @@
   });
   var byCurie = {};
   META.forEach(function (m, id) { byCurie[m.curie] = id; byCurie[m.iri] = id; });
-  var network = new vis.Network(document.getElementById("mynetwork"), { nodes: nodes, edges: edges }, DATA.options);
+  /* vis-network is given only what is shown: hidden items stay in the DataSets, out of its way
+     (it would build, measure and index every one of them before the first draw) */
+  var network = new vis.Network(document.getElementById("mynetwork"), {
+    nodes: new vis.DataView(nodes, { filter: function (n) { return !n.hidden; } }),
+    edges: new vis.DataView(edges, { filter: function (e) { return !e.hidden; } })
+  }, DATA.options);
   var $ = function (id) { return document.getElementById(id); };
   var initial = DATA.view.indexOf("study:") === 0 ? DATA.view.slice(6).replace("+all", "") : "";
   var initialProvenance = DATA.view === "all" || DATA.view.slice(-4) === "+all";
