@@ -251,6 +251,10 @@ def report(results: dict[int, dict[str, dict[str, float]]], steps: list[str]) ->
             if growth:
                 a, b = results[sizes[-2]][step]["coprodkg_s"], r["coprodkg_s"]
                 exponent = math.log(b / a) / math.log(big / sizes[-2])
+                # the floor's own exponent on the same data: how the job itself grows, and how
+                # much of a high exponent is the machine's load changing between the two sizes
+                fa, fb = results[sizes[-2]][step][key + "_s"], r[key + "_s"]
+                theirs = math.log(fb / fa) / math.log(big / sizes[-2])
                 exempt = step == "analyse"
                 verdict = (
                     "exempt (exact betweenness)"
@@ -259,7 +263,7 @@ def report(results: dict[int, dict[str, dict[str, float]]], steps: list[str]) ->
                 )
                 if sizes[-2] < 100:  # the target is for 100 -> 300 studies; below that start-up dominates
                     verdict = "(no verdict: the target is for N=100→300)"
-                cells.append(f"{exponent:.2f} {verdict}")
+                cells.append(f"{exponent:.2f} {verdict} (floor {theirs:.2f})")
             lines.append("| " + " | ".join(cells) + " |")
     if "validate" in steps:
         r = results[big]["validate"]
@@ -294,20 +298,29 @@ def main() -> None:
         zip(args.sizes, args.repeat * len(args.sizes) if len(args.repeat) == 1 else args.repeat, strict=True)
     )
     results: dict[int, dict[str, dict[str, float]]] = {}
+    loads: dict[int, tuple[float, float]] = {}  # each size's load average at its start and end
     load_before = os.getloadavg()[0]  # the machine's 1-minute load average: others' work on the cores
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         for n in args.sizes:
-            print(f"N={n}", flush=True)
+            start = os.getloadavg()[0]
+            print(f"N={n} (load average {start:.1f})", flush=True)
             results[n] = measure(args.steps, n, repeats[n], Path(tmp))
+            loads[n] = (start, os.getloadavg()[0])
             shutil.rmtree(Path(tmp) / f"map{n}", ignore_errors=True)
     print()
     print(f"Medians of {'/'.join(map(str, repeats.values()))} paired runs: coprodkg s / floor s. Command: python "
           f"bench/bench_scale.py --sizes {' '.join(map(str, args.sizes))} --repeat {' '.join(map(str, args.repeat))}"
           f" --steps {' '.join(args.steps)}; load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")  # fmt: skip
+    print(
+        "Load average per size (start → end): "
+        + ", ".join(f"N={n} {a:.1f} → {b:.1f}" for n, (a, b) in loads.items())
+    )
     print(report(results, args.steps))
     out = HERE / "results" / "scale.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"repeat": repeats, "results": results}, indent=2) + "\n", encoding="utf-8")
+    out.write_text(
+        json.dumps({"repeat": repeats, "load": loads, "results": results}, indent=2) + "\n", encoding="utf-8"
+    )
     print(f"\nwritten to {out.relative_to(ROOT)}")
 
 
