@@ -99,7 +99,7 @@ def _rows(engine: Engine, sparql: str) -> Iterator[Row]:
     """
     store = getattr(engine, "store", None)
     if isinstance(store, ox.Store):
-        answer = store.query(sparql, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
+        answer = store.query(sparql, prefixes=dict(PREFIXES))  # the merge: each triple once
         assert isinstance(answer, ox.QuerySolutions)
         width = len(answer.variables)
         for solution in answer:
