@@ -435,7 +435,7 @@ def _upgraded(store: ox.Store) -> ox.Store:
     """A store an older coprodkg filled (files' graphs, no merge) with its merge added: the
     files' graphs are not changed, and it is done once."""
     if not merged(store):
-        merge_graphs(store)
+        merge_graphs(store, bulk=True)
     return store
 
 

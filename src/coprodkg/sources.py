@@ -354,18 +354,22 @@ def load_file(store: ox.Store, path: Path, *, bulk: bool = False, limits: Limits
     _guarded(path, work, limits)
     if fmt.supports_datasets:  # JSON-LD keeps its own named graphs too
         written.extend(set(store.named_graphs()) - others - set(written))
-    merge_graphs(store, written)
+    merge_graphs(store, written, bulk=bulk)
     return SourceFile(path, graph.value, count_graph(store, graph))
 
 
-def merge_graphs(store: ox.Store, graphs: Iterable[ox.NamedNode | ox.BlankNode] | None = None) -> None:
-    """Add the triples of ``graphs`` (every named graph when None) to the store's default graph.
+def merge_graphs(
+    store: ox.Store, graphs: Iterable[ox.NamedNode | ox.BlankNode] | None = None, *, bulk: bool = False
+) -> None:
+    """Add the triples of ``graphs`` (every named graph when None) to the store's default graph,
+    in one transaction, or with ``bulk`` by Oxigraph's bulk loader (an on-disk store: a
+    transaction would hold them all in memory first).
 
     The triples are copied, not parsed again, so a blank node is the same node in a file's graph
     and in the merge.
     """
     names = list(store.named_graphs()) if graphs is None else list(graphs)
-    store.extend(
+    (store.bulk_extend if bulk else store.extend)(
         ox.Quad(q.subject, q.predicate, q.object)
         for name in names
         for q in store.quads_for_pattern(None, None, None, name)
