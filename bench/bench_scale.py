@@ -99,7 +99,7 @@ def bundled_files() -> list[Path]:
 def jobs(n: int, work: Path) -> dict[str, tuple[list[str], list[str], dict[str, str], tuple[int, ...]]]:
     """Step -> (coprodkg's command, the floor's command, environment, accepted exit codes)."""
     from coprodkg.catalogue import find_query
-    from coprodkg.namespaces import with_prefixes
+    from coprodkg.sparql import with_prefixes
 
     bundled = len(templates(ROOT / "ontology" / "content"))
     if n < bundled:
