@@ -73,13 +73,11 @@ def load(files: list[str], store: ox.Store, bulk: bool = False) -> None:
         graph = ox.NamedNode(path.as_uri())
         if bulk:
             store.bulk_load(path=str(path), format=FORMATS[path.suffix], to_graph=graph)
+            triples = store.quads_for_pattern(None, None, None, graph)
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in triples)
         else:
             store.load(path=str(path), format=FORMATS[path.suffix], to_graph=graph)
-        merge = (
-            ox.Quad(q.subject, q.predicate, q.object)
-            for q in store.quads_for_pattern(None, None, None, graph)
-        )
-        (store.bulk_extend if bulk else store.extend)(merge)
+            store.update(f"ADD {graph} TO DEFAULT")
 
 
 def rows(store: ox.Store, sparql: str) -> list[tuple[str | None, ...]]:

@@ -361,14 +361,18 @@ def load_file(store: ox.Store, path: Path, *, bulk: bool = False, limits: Limits
 def merge_graphs(
     store: ox.Store, graphs: Iterable[ox.NamedNode | ox.BlankNode] | None = None, *, bulk: bool = False
 ) -> None:
-    """Add the triples of ``graphs`` (every named graph when None) to the store's default graph,
-    in one transaction, or with ``bulk`` by Oxigraph's bulk loader (an on-disk store: a
+    """Add the triples of ``graphs`` (every named graph when None) to the store's default graph:
+    SPARQL ``ADD``, or with ``bulk`` Oxigraph's bulk loader (for an on-disk store, where a
     transaction would hold them all in memory first).
 
     The triples are copied, not parsed again, so a blank node is the same node in a file's graph
     and in the merge.
     """
     names = list(store.named_graphs()) if graphs is None else list(graphs)
+    if not bulk and all(isinstance(name, ox.NamedNode) for name in names):
+        if names:
+            store.update(" ; ".join(f"ADD {name} TO DEFAULT" for name in names))
+        return
     (store.bulk_extend if bulk else store.extend)(
         ox.Quad(q.subject, q.predicate, q.object)
         for name in names
