@@ -4,10 +4,13 @@ Each loads the same files with pyoxigraph as coprodkg does, each into its own gr
 merge (or opens the same store), reads the rows the step needs as plain strings (never rdflib
 terms), and runs the best library for the step:
 
-    python bench/floor.py STEP OUT FILES...     (STEP: info query load query-store validate rows
-                                                 path viz graphml analyse; OUT: a file or folder)
+    python bench/floor.py STEP OUT FILES...     (STEP: info query load query-store validate
+                                                 validate-turbo rows path viz graphml analyse;
+                                                 OUT: a file or folder)
 
-``path`` goes from $FLOOR_FROM to $FLOOR_TO (IRIs).
+``path`` goes from $FLOOR_FROM to $FLOOR_TO (IRIs). ``validate`` copies the store into rdflib for
+pySHACL; ``validate-turbo`` runs pyshacl-turbo (pySHACL's interface on a Rust engine, the one
+``coprodkg validate`` uses) straight on the store, with the same shapes.
 
 For the network steps the rows are the projection's own five queries (kinds, literals, status and
 sources, claims, edges), so the floor reads exactly what coprodkg reads; igraph then does the
@@ -139,6 +142,13 @@ def main() -> None:
             data.add((term(q.subject), term(q.predicate), term(q.object)))  # type: ignore[arg-type]
         shapes = Graph().parse(Path(__file__).resolve().parent.parent / "ontology" / "shapes.ttl")
         conforms, _, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=False)
+        print(conforms)
+    elif step == "validate-turbo":
+        import pyshacl_turbo
+        from rdflib import Graph
+
+        shapes = Graph().parse(Path(__file__).resolve().parent.parent / "ontology" / "shapes.ttl")
+        conforms, _, _ = pyshacl_turbo.validate(store, shacl_graph=shapes, inference="none", advanced=False)
         print(conforms)
     elif step == "rows":
         print(sum(len(rows(store, text)) for text in ROWS.values()))

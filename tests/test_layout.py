@@ -89,7 +89,7 @@ def test_components_are_packed_without_overlap() -> None:
     assert np.allclose((pos + extents[:, :2]).min(axis=0), -(pos + extents[:, 2:]).max(axis=0))  # centred
 
 
-# ---- the big-graph paths: grid neighbour lists up to GRID_LIMIT nodes a component, k-d tree above
+# ---- big graphs: neighbour lists from a grid, in the force layout and in the overlap pass
 
 
 def connected(sizes: list[int], seed: int = 0) -> list[tuple[int, int]]:
@@ -107,30 +107,20 @@ def connected(sizes: list[int], seed: int = 0) -> list[tuple[int, int]]:
 
 
 class Calls:
-    """How often each neighbour search and repulsion ran in a force layout, by component size."""
+    """How often the force layout's neighbour search and repulsion ran, by component size."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.grid: list[int] = []  # the force layout's neighbour lists, built on the grid
-        self.tree: list[int] = []  # ... or from scipy's k-d tree
         self.between: list[int] = []  # repulsion between listed pairs (a neighbour list used)
         self.exact: list[int] = []  # repulsion between every pair
-        close, tree, between, exact = (
-            layout._close_pairs,
-            layout._tree_pairs,
-            layout._repulsion_between,
-            layout._repulsion,
-        )
+        close, between, exact = layout._close_pairs, layout._repulsion_between, layout._repulsion
 
         def spy_close(pos: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
-            # the overlap pass also asks the grid, in units of boxes (radius √2); the force layout
-            # asks with at most 1.25 (its cut-off of at most 1, with slack)
+            # the overlap pass also asks the grid, in units of boxes (radius √2 and more); the
+            # force layout asks with at most 1.25 (its cut-off of at most 1, with slack)
             if radius <= 1.25:
                 self.grid.append(len(pos))
             return close(pos, radius)
-
-        def spy_tree(pos: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
-            self.tree.append(len(pos))
-            return tree(pos, radius)
 
         def spy_between(pos: np.ndarray, pairs: tuple[np.ndarray, np.ndarray], radius: float) -> np.ndarray:
             self.between.append(len(pos))
@@ -141,7 +131,6 @@ class Calls:
             return exact(pos)
 
         monkeypatch.setattr(layout, "_close_pairs", spy_close)
-        monkeypatch.setattr(layout, "_tree_pairs", spy_tree)
         monkeypatch.setattr(layout, "_repulsion_between", spy_between)
         monkeypatch.setattr(layout, "_repulsion", spy_exact)
 
@@ -158,44 +147,58 @@ def component_boxes(pos: np.ndarray, extents: np.ndarray, sizes: list[int]) -> l
 
 
 @pytest.mark.parametrize(
-    ("sizes", "path"),
-    [
-        ([1250, 1250], "grid"),
-        ([2500], "tree"),
-        ([2000, 2000, 1000], "grid"),
-        ([5000], "tree"),
-    ],
-    ids=["2500-grid", "2500-tree", "5000-grid", "5000-tree"],
+    "sizes", [[1250, 1250], [2500], [2000, 2000, 1000], [5000]], ids=["2x1250", "2500", "2x2000+1000", "5000"]
 )
-def test_big_graphs_take_their_path_and_come_out_finite_separate_and_the_same(
-    sizes: list[int], path: str, monkeypatch: pytest.MonkeyPatch
+def test_big_graphs_keep_neighbour_lists_and_come_out_finite_separate_unpiled_and_the_same(
+    sizes: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert all(n > layout.EXACT_LIMIT for n in sizes)
-    assert all(n <= layout.GRID_LIMIT for n in sizes) == (path == "grid")
     edges, n = connected(sizes), sum(sizes)
     extents = boxes([80.0] * n)
     calls = Calls(monkeypatch)
     pos = label_layout(edges, extents)
     assert pos.shape == (n, 2) and np.isfinite(pos).all()
     assert calls.exact == []  # no component small enough for every pair
-    assert sorted(set(calls.between)) == sorted(set(sizes))
-    if path == "grid":
-        assert calls.tree == [] and sorted(set(calls.grid)) == sorted(set(sizes))
-        # the neighbour list is kept for a few steps: built less often than it is used
-        for size in set(sizes):
-            assert 0 < calls.grid.count(size) < calls.between.count(size)
-    else:
-        assert calls.grid == [] and calls.tree == calls.between  # searched afresh each step
+    assert sorted(set(calls.between)) == sorted(set(sizes)) == sorted(set(calls.grid))
+    for size in set(sizes):  # the neighbour list is kept for a few steps: built less often than used
+        assert 0 < calls.grid.count(size) < calls.between.count(size)
     bounds = component_boxes(pos, extents, sizes)
     for i, a in enumerate(bounds):
         for b in bounds[i + 1 :]:
             assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]  # side by side
+    # no label left on another, so a view of part of it (reuse_layout) has nothing to move
+    assert count_overlaps(pos, extents) == 0
     assert np.array_equal(pos, label_layout(edges, extents))  # the same picture each time
 
 
-def test_grid_and_tree_find_the_same_close_pairs() -> None:
+def every_close_pair(pos: np.ndarray, radius: float) -> set[tuple[int, int]]:
+    delta = pos[:, None, :] - pos[None, :, :]
+    first, second = np.nonzero(np.triu((delta**2).sum(axis=2) < radius * radius, 1))
+    return set(zip(first.tolist(), second.tolist(), strict=True))
+
+
+@pytest.mark.parametrize("spread", ["even", "far outliers"])
+def test_the_grid_finds_every_close_pair_once(spread: str) -> None:
     pos = np.random.default_rng(5).uniform(0, 50, size=(2500, 2))
+    if spread == "far outliers":  # a grid with many more cells than points: searched, not tabled
+        pos[:3] = [[-4000.0, 0.0], [4000.0, 9000.0], [4000.5, 9000.2]]
     for radius in (0.5, 1.0, 1.25):
-        grid = {tuple(sorted(p)) for p in zip(*layout._close_pairs(pos, radius), strict=True)}
-        tree = {tuple(sorted(p)) for p in zip(*layout._tree_pairs(pos, radius), strict=True)}
-        assert grid == tree and len(grid) > 500
+        first, second = layout._close_pairs(pos, radius)
+        found = [tuple(sorted(p)) for p in zip(first.tolist(), second.tolist(), strict=True)]
+        assert len(found) == len(set(found)) > 500  # each pair once
+        assert set(found) == every_close_pair(pos, radius)
+
+
+def test_overlap_pass_on_near_lists_moves_boxes_exactly_as_testing_every_pair(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(3)
+    for n in (160, 600):
+        assert n > layout.ALL_PAIRS_LIMIT
+        pos = rng.normal(size=(n, 2)) * 150
+        extents = boxes(list(rng.uniform(40, 160, n)))
+        near = remove_overlaps(pos, extents)
+        with monkeypatch.context() as patch:
+            patch.setattr(layout, "ALL_PAIRS_LIMIT", n)
+            every = remove_overlaps(pos, extents)
+        assert count_overlaps(pos, extents) > n and np.array_equal(near, every)

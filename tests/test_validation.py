@@ -235,3 +235,40 @@ def test_the_fast_engine_gives_pyshacls_results(name: str) -> None:
     _, fast, _ = pyshacl_turbo.validate(kg.store, shacl_graph=shapes, inference="none", advanced=False)
     assert _shacl_results(slow), "the example breaks a shape"
     assert _shacl_results(fast) == _shacl_results(slow)
+
+
+def test_names_and_files_are_what_the_label_and_type_queries_give(tmp_path: Path) -> None:
+    """The labels and defining files that validate reads straight from the store are the SPARQL's
+    answers (SAMPLE of the first label property; the first file by name that types it), here with
+    several labels per resource, of several properties and languages, over several files."""
+    from coprodkg.checks import Context
+    from coprodkg.engine import load_graph
+    from coprodkg.lookup import display_graph, label_pattern
+
+    head = (
+        "@prefix ex: <https://example.org/> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n"
+    )
+    (tmp_path / "b.ttl").write_text(
+        head + 'ex:a a ex:T ; skos:prefLabel "zeta"@en, "alpha"@fr, "a label long enough to be hashed"@de ;'
+        ' rdfs:label "not this" .\nex:b rdfs:label "b", "b two" ; foaf:name "not this either" .\n'
+        'ex:c foaf:name "c" .\nex:d ex:p "no label" .\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "a.ttl").write_text(
+        head + 'ex:a a ex:T ; skos:prefLabel "middle"@en .\nex:b a ex:T .\nex:c a ex:U ; rdfs:label 7 .\n',
+        encoding="utf-8",
+    )
+    kg = load_graph([tmp_path])
+    context = Context(kg)
+    rows = kg.query(
+        "SELECT ?x (SAMPLE(?l) AS ?label) WHERE { ?x ?p ?o . FILTER(isIRI(?x)) "
+        + label_pattern("x", "l")
+        + " } GROUP BY ?x"
+    ).rows
+    assert context.labels == {str(x): str(label) for x, label in rows if label is not None}
+    assert {"https://example.org/a", "https://example.org/b", "https://example.org/c"} <= set(context.labels)
+    files: dict[str, str] = {}
+    for x, g in kg.query("SELECT ?x ?g WHERE { GRAPH ?g { ?x a ?t } } ORDER BY ?g").rows:
+        files.setdefault(str(x), display_graph(str(g)))
+    assert context.files == files and context.files["https://example.org/a"].endswith("a.ttl")

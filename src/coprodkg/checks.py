@@ -17,7 +17,7 @@ from rdflib import BNode, Literal
 from rdflib.term import Node
 
 from .engine import KnowledgeGraph, to_rdflib
-from .lookup import display_graph, label_pattern
+from .lookup import LABEL_IRIS, display_graph
 from .namespaces import CPK, OURS, PREFIXES, shorten
 from .positions import FilePositions
 from .suggest import closed_vocabularies, closest, namespace_of, one_edit_apart
@@ -61,6 +61,7 @@ SKOS_LINKS = tuple(
 )
 PLACEHOLDER = "TODO"
 _PREFIX_IRIS = frozenset(PREFIXES.values())
+_PLAIN = frozenset({PREFIXES["xsd"] + "string", RDF + "langString"})
 
 
 @dataclass(frozen=True)
@@ -91,19 +92,30 @@ class Context:
     def __init__(self, kg: KnowledgeGraph, positions: Mapping[str, FilePositions] | None = None) -> None:
         self.kg = kg
         self.positions = dict(positions or {})
-        rows = kg.query(
-            "SELECT ?x (SAMPLE(?l) AS ?label) WHERE { ?x ?p ?o . FILTER(isIRI(?x)) "
-            + label_pattern("x", "l")
-            + " } GROUP BY ?x"
-        ).rows
-        self.labels = {str(x): str(label) for x, label in rows if label is not None}
-        files: dict[str, str] = {}
-        for x, g in kg.query("SELECT ?x ?g WHERE { GRAPH ?g { ?x a ?t } } ORDER BY ?g").rows:
-            files.setdefault(str(x), display_graph(str(g)))
-        self.files = files
+        # Read straight from the store as plain strings (no SPARQL join, no rdflib terms): each
+        # IRI's value of the first label property it has (its first value, as SAMPLE gave), and
+        # the first file (by name) that gives it a type.
+        labels: dict[str, str] = {}
+        for prop in LABEL_IRIS:
+            found: dict[str, str] = {}
+            # the merge, as the queries read it (each triple once; see coprodkg.sources)
+            for quad in kg.store.quads_for_pattern(None, ox.NamedNode(prop), None, ox.DefaultGraph()):
+                if isinstance(quad.subject, ox.NamedNode) and quad.subject.value not in labels:
+                    found.setdefault(quad.subject.value, _text(quad.object))
+            labels.update(found)
+        self.labels = labels
+        graphs: dict[str, str] = {}
+        for quad in kg.store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, None):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                x, g = _text(quad.subject), quad.graph_name.value
+                if g < graphs.get(x, "\uffff\uffff"):
+                    graphs[x] = g
+        shown = {g: display_graph(g) for g in set(graphs.values())}
+        self.files = {x: shown[g] for x, g in graphs.items()}
         self.order = {file: i for i, file in enumerate(self.positions)}
         #: (subject, property) pairs a misspelt property stands for: what the author did write
         self.misspelt: set[tuple[str, str]] = set()
+        self._prefixes: dict[str, dict[str, str]] = {}  # file -> the prefixes curie() writes with
 
     @cached_property
     def known(self) -> frozenset[str]:
@@ -113,9 +125,20 @@ class Context:
             terms |= vocabulary
         return frozenset(terms)
 
+    @cached_property
+    def _stating(self) -> dict[str, list[str]]:
+        """Subject -> the files that state it (by name): where :meth:`locate` looks, built once."""
+        where: dict[str, list[str]] = {}
+        for file in sorted(self.positions):
+            spots = self.positions[file]
+            for subject in {*spots.subjects, *(s for s, _ in spots.properties)}:
+                where.setdefault(subject, []).append(file)
+        return where
+
     def locate(self, iri: str, predicate: str = "", prefer: str = "") -> tuple[str, int | None]:
         """(file, line) where ``iri`` states ``predicate`` (or is first stated), ``prefer`` first."""
-        order = sorted(self.positions, key=lambda f: (f != prefer, f != self.files.get(iri, ""), f))
+        defining = self.files.get(iri, "")
+        order = sorted(self._stating.get(iri, ()), key=lambda f: (f != prefer, f != defining, f))
         if predicate:
             for file in order:
                 if (iri, predicate) in self.positions[file].properties:
@@ -128,9 +151,9 @@ class Context:
     def first_use(self, iri: str) -> tuple[str, int | None, str]:
         """(file, line, role) of the first place ``iri`` is written, in file order."""
         for file in sorted(self.positions):
-            for use in self.positions[file].uses:
-                if use.iri == iri:
-                    return file, use.line, use.role
+            use = self.positions[file].first_uses.get(iri)
+            if use is not None:
+                return file, use.line, use.role
         return "", None, ""
 
     def name(self, node: Node) -> tuple[str, str, str, str]:
@@ -157,13 +180,16 @@ class Context:
 
     def curie(self, iri: str, file: str) -> str:
         """``iri`` written with the prefixes declared in ``file`` (else the known ones)."""
-        spots = self.positions.get(file)
-        declared = (
-            {p.name: p.iri for p in spots.prefixes if p.iri in _PREFIX_IRIS or p.name not in PREFIXES}
-            if spots
-            else {}
-        )
-        return shorten(iri, {**PREFIXES, **declared})
+        prefixes = self._prefixes.get(file)
+        if prefixes is None:
+            spots = self.positions.get(file)
+            declared = (
+                {p.name: p.iri for p in spots.prefixes if p.iri in _PREFIX_IRIS or p.name not in PREFIXES}
+                if spots
+                else {}
+            )
+            prefixes = self._prefixes[file] = {**PREFIXES, **declared}
+        return shorten(iri, prefixes)
 
     def loaded_order(self, iri: str, predicate: str = "") -> tuple[int, int]:
         """A sort key: files in load order (bundled first), then line."""
@@ -176,6 +202,15 @@ class Context:
             return set()
         rows = self.kg.query(f"SELECT ?t WHERE {{ <{iri}> a ?t }}").rows
         return {str(t) for (t,) in rows}
+
+
+def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """A term as ``str()`` of its rdflib term gives it, without making one for plain text."""
+    if isinstance(term, ox.Literal) and term.datatype.value not in _PLAIN:
+        return str(to_rdflib(term))  # rdflib writes some typed values in their canonical form
+    if isinstance(term, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return term.value
+    return str(to_rdflib(term))
 
 
 def _ours_filter(var: str) -> str:
@@ -215,10 +250,19 @@ def check_prefixes(kg: KnowledgeGraph, context: Context) -> list[Finding]:
 
 def check_undefined(kg: KnowledgeGraph, context: Context) -> list[Finding]:
     """Terms of ours with no ``rdf:type`` anywhere, and terms a closed vocabulary does not define."""
-    ours = kg.query(
-        "SELECT DISTINCT ?x WHERE { { ?s ?p ?x } UNION { ?x ?p ?o } UNION { ?s ?x ?o } "
-        f"FILTER(isIRI(?x) && {_ours_filter('x')}) FILTER NOT EXISTS {{ ?x a ?any }} }}"
-    ).rows
+    # one pass over the store in Python: a third of the time of the same SPARQL (a union of three scans)
+    terms: set[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = set()
+    merge = ox.DefaultGraph()  # each triple once (see coprodkg.sources)
+    for quad in kg.store.quads_for_pattern(None, None, None, merge):
+        terms.update((quad.subject, quad.predicate, quad.object))
+    typed = {
+        quad.subject for quad in kg.store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, merge)
+    }
+    ours = [
+        (t.value,)
+        for t in terms
+        if isinstance(t, ox.NamedNode) and t.value.startswith(OURS) and t not in typed
+    ]
     vocabularies = closed_vocabularies()
     used = kg.query("SELECT DISTINCT ?x WHERE { { ?s ?x ?o } UNION { ?s a ?x } FILTER(isIRI(?x)) }").rows
     foreign = [
@@ -425,8 +469,9 @@ def check_claims(kg: KnowledgeGraph, context: Context) -> list[Finding]:
         "SELECT DISTINCT ?s ?p ?o (SAMPLE(?st) AS ?status) (SAMPLE(?src) AS ?source) WHERE { ?s ?p ?o . "
         "FILTER(isIRI(?s) && isIRI(?o)) "
         f"FILTER((STRSTARTS(STR(?p), STR(cpk:)) && ?p NOT IN ({skip})) || ?p IN ({skos_links})) "
-        "FILTER NOT EXISTS { ?s a cpk:Claim } FILTER NOT EXISTS { ?s a cpk:Alignment } "
-        "FILTER NOT EXISTS { ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } "
+        # MINUS, not FILTER NOT EXISTS: the same rows (?s ?p ?o are bound), in a thirtieth of the time
+        "MINUS { ?s a cpk:Claim } MINUS { ?s a cpk:Alignment } "
+        "MINUS { ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o } "
         "OPTIONAL { ?s cpk:status ?st } OPTIONAL { ?s prov:wasDerivedFrom ?src } "
         "} GROUP BY ?s ?p ?o ORDER BY ?s ?p ?o"
     ).rows

@@ -213,13 +213,13 @@ class KnowledgeGraph:
                 out.append(SourceFile(path, graph, count_graph(self.store, ox.NamedNode(graph))))
         return out
 
+    def graph_names(self) -> list[str]:
+        """Every named graph's IRI, sorted."""
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
     def graphs(self) -> list[tuple[str, int]]:
         """Every named graph with its triple count."""
-        return sorted(
-            (g.value, count_graph(self.store, g))
-            for g in self.store.named_graphs()
-            if isinstance(g, ox.NamedNode)
-        )
+        return [(g, count_graph(self.store, ox.NamedNode(g))) for g in self.graph_names()]
 
     def query(
         self, sparql: str, bindings: Mapping[str, Node] | None = None, *, allow_update: bool = False

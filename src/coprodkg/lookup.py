@@ -57,7 +57,8 @@ def expand(curie: str) -> str:
 
 #: The properties a resource is named by, as node attributes of the projection and in SPARQL.
 NAME_PROPERTIES = (*LABEL_PROPERTIES, "skos:altLabel")
-_LABEL_IRIS = tuple(expand(c) for c in LABEL_PROPERTIES)
+#: LABEL_PROPERTIES as IRIs, in the same order of preference.
+LABEL_IRIS = tuple(expand(c) for c in LABEL_PROPERTIES)
 _DEFINITION_IRIS = tuple(expand(c) for c in DEFINITION_PROPERTIES)
 _ALT_LABEL = expand("skos:altLabel")
 _STATUS = expand("cpk:status")
@@ -291,7 +292,7 @@ def _relations(engine: Engine, iri: URIRef, incoming: bool) -> tuple[Relation, .
         + " } GROUP BY ?p ?other ORDER BY ?p ?other",
         {"x": iri},
     ).rows
-    skip = {PREFIXES["rdf"] + "type", *_LABEL_IRIS, *_DEFINITION_IRIS, _ALT_LABEL, _STATUS, _DERIVED}
+    skip = {PREFIXES["rdf"] + "type", *LABEL_IRIS, *_DEFINITION_IRIS, _ALT_LABEL, _STATUS, _DERIVED}
     hidden_incoming = {PREFIXES["rdf"] + "subject", PREFIXES["rdf"] + "object"}
     out = []
     for p, other, plabel, olabel in rows:
@@ -447,13 +448,13 @@ def search(engine: Engine, text: str, limit: int = 20) -> list[Hit]:
     rows = engine.query(
         _SEARCH.replace("PROPS", " ".join(props)).replace("TLABEL", label_pattern("t", "tlabel"))
     ).rows
-    weights = {**dict.fromkeys(_LABEL_IRIS, 3.0), _ALT_LABEL: 2.0, **dict.fromkeys(_DEFINITION_IRIS, 1.0)}
+    weights = {**dict.fromkeys(LABEL_IRIS, 3.0), _ALT_LABEL: 2.0, **dict.fromkeys(_DEFINITION_IRIS, 1.0)}
     best: dict[str, Hit] = {}
     labels: dict[str, tuple[int, str]] = {}
     for s, p, value, types in rows:
         iri, prop, content = str(s), str(p), _text(value)
-        if prop in _LABEL_IRIS:
-            labels[iri] = min(labels.get(iri, (len(_LABEL_IRIS), "")), (_LABEL_IRIS.index(prop), content))
+        if prop in LABEL_IRIS:
+            labels[iri] = min(labels.get(iri, (len(LABEL_IRIS), "")), (LABEL_IRIS.index(prop), content))
         score = _score(fold(content), words, weights.get(prop, 1.0))
         if score and (iri not in best or score > best[iri].score):
             # sorted: GROUP_CONCAT's order is the engine's, which changed with the store's layout

@@ -2,7 +2,7 @@ r"""Where things are stated in a Turtle file: a light scan that gives validate i
 
 Parsers report positions only for syntax errors, so this module reads a Turtle (or N-Triples)
 file once more with a small tokenizer and records, per file: the line where each subject is
-first stated, the line of each (subject, predicate) pair, every IRI used and where, and the
+first stated, the line of each (subject, predicate) pair, where each IRI is first used, and the
 ``@prefix`` declarations. It assumes the file parses (validate runs the real parser first) and
 never raises on odd input: what it cannot follow it skips.
 
@@ -12,24 +12,27 @@ never raises on odd input: what it cannot follow it skips.
 (2, 3)
 >>> spots.prefixes
 [Prefix(name='ex', iri='https://example.org/', line=1)]
+>>> list(spots.first_uses) == list(scan_turtle(text + "# ex:c a ex:D", "file:///t.ttl").first_uses)
+True
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlparse
 
 __all__ = ["FilePositions", "Prefix", "Use", "scan_turtle"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
+#: One token, after the spaces and comments before it (skipped in the same match, never given back).
 _TOKEN = re.compile(
     r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<long>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
+    (?>(?:\s+|\#[^\n]*)*)
+    (?:
+    (?P<long>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
   | (?P<string>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\s]*>)
   | (?P<directive>@prefix|@base|(?i:prefix|base)(?=\s))
@@ -41,6 +44,8 @@ _TOKEN = re.compile(
   | (?P<word>[A-Za-z][\w-]*)
   | (?P<punct>[\[\]();,.])
   | (?P<other>.)
+  | (?P<end>\Z)
+    )
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -57,7 +62,7 @@ class Prefix:
 
 @dataclass(frozen=True)
 class Use:
-    """One IRI written in the file: where, and whether as subject, predicate, object or type."""
+    """Where an IRI is written in the file, and whether as subject, predicate, object or type."""
 
     iri: str
     line: int
@@ -71,7 +76,8 @@ class FilePositions:
 
     subjects: dict[str, int] = field(default_factory=dict)
     properties: dict[tuple[str, str], int] = field(default_factory=dict)
-    uses: list[Use] = field(default_factory=list)
+    #: each IRI's first use in the file
+    first_uses: dict[str, Use] = field(default_factory=dict)
     prefixes: list[Prefix] = field(default_factory=list)
 
     def line_of(self, subject: str, predicate: str = "") -> int | None:
@@ -81,14 +87,20 @@ class FilePositions:
         return self.subjects.get(subject)
 
 
-def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
-    line = 1
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    """(kind, text, line) of every token (a list, built in one tight loop: this is the hot path)."""
+    out: list[tuple[str, str, int]] = []
+    append, count = out.append, text.count
+    line, counted = 1, 0
     for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        value = match.group()
-        if kind not in ("ws", "comment"):
-            yield kind, value, line
-        line += value.count("\n")
+        kind = match.lastgroup or "end"
+        if kind == "end":
+            break
+        start = match.start(kind)
+        line += count("\n", counted, start)
+        counted = start
+        append((kind, match.group(kind), line))
+    return out
 
 
 class _Frame:
@@ -105,7 +117,8 @@ def scan_turtle(text: str, base: str) -> FilePositions:
     """Scan Turtle ``text`` (relative IRIs resolved against ``base``) for positions."""
     spots = FilePositions()
     prefixes: dict[str, str] = {}
-    tokens = list(_tokens(text))
+    tokens = _tokens(text)
+    terms: dict[str, str | None] = {}  # IRIs and prefixed names met so far -> their IRI
     stack = [_Frame("")]
     blank = 0
     i = 0
@@ -115,8 +128,14 @@ def scan_turtle(text: str, base: str) -> FilePositions:
         if kind == "directive":
             i = _directive(tokens, i, prefixes, spots, base)
             base = prefixes.pop("\0base", base)
+            terms.clear()  # a prefix or the base may have changed
             continue
-        term = _term(kind, value, prefixes, base)
+        if kind == "iri" or kind == "pname":
+            term = terms.get(value, "")
+            if term == "":
+                term = terms[value] = _term(kind, value, prefixes, base)
+        else:
+            term = _term(kind, value, prefixes, base)
         if kind == "punct":
             blank = _punct(value, stack, blank)
         elif term is not None:
@@ -125,7 +144,7 @@ def scan_turtle(text: str, base: str) -> FilePositions:
             i += 1
             datatype = _term(tokens[i][0], tokens[i][1], prefixes, base)
             if datatype:
-                spots.uses.append(Use(datatype, tokens[i][2], "datatype", tokens[i][1]))
+                spots.first_uses.setdefault(datatype, Use(datatype, tokens[i][2], "datatype", tokens[i][1]))
         elif (kind in ("string", "long", "number") or value in ("true", "false")) and (
             frame.expect == "object" and frame.kind != "list"
         ):
@@ -178,23 +197,41 @@ def _place(frame: _Frame, term: str, line: int, value: str, spots: FilePositions
         if frame.predicate == RDF_TYPE and role != "subject":
             role = "type"
         frame.expect = "after" if frame.kind != "list" else "object"
-    if not term.startswith("\0"):
-        spots.uses.append(Use(term, line, role, value))
+    if not term.startswith("\0") and term not in spots.first_uses:
+        spots.first_uses[term] = Use(term, line, role, value)
 
 
 def _term(kind: str, value: str, prefixes: dict[str, str], base: str) -> str | None:
     if kind == "iri":
-        return urljoin(base, value[1:-1])
+        return _join(base, value[1:-1])
     if kind == "pname":
         name, _, local = value.partition(":")
         if name in prefixes:
-            return prefixes[name] + re.sub(r"\\(.)", r"\1", local)
+            return prefixes[name] + (re.sub(r"\\(.)", r"\1", local) if "\\" in local else local)
         return None
     if kind == "word" and value == "a":
         return RDF_TYPE
     if kind == "bnode":
         return "\0" + value
     return None
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@functools.lru_cache(maxsize=65536)
+def _join(base: str, reference: str) -> str:
+    """``urljoin(base, reference)``, remembered; an IRI of another scheme than the base's is
+    returned as it is without parsing it, as urljoin returns it."""
+    scheme = _SCHEME.match(reference)
+    if scheme and scheme.group()[:-1].lower() != _scheme_of(base):
+        return reference
+    return urljoin(base, reference)
+
+
+@functools.lru_cache(maxsize=256)
+def _scheme_of(base: str) -> str:
+    return urlparse(base).scheme
 
 
 def _directive(

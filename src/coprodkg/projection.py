@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .engine import Engine, text_rows
-from .lookup import DEFINITION_PROPERTIES, LABEL_PROPERTIES, expand
+from .lookup import DEFINITION_PROPERTIES, LABEL_IRIS, LABEL_PROPERTIES
 from .namespaces import PREFIXES, shorten
 from .progress import stage
 
@@ -72,7 +72,6 @@ _INTEGERS = {
     )
 }  # fmt: skip
 _FLOATS = {_XSD + "double", _XSD + "float"}
-_LABEL_IRIS = tuple(expand(c) for c in LABEL_PROPERTIES)
 _NOTATION = PREFIXES["skos"] + "notation"
 
 #: The folder inside an on-disk store that holds its cached projections.
@@ -127,7 +126,7 @@ def _literals(engine: Engine, nodes: dict[str, dict[str, Any]]) -> dict[str, dic
     for x, p, v, d in rows:
         if x is None or p is None or v is None:
             continue
-        if p in _LABEL_IRIS or p == _NOTATION:
+        if p in LABEL_IRIS or p == _NOTATION:
             names.setdefault(x, {}).setdefault(p, v)
         attrs = nodes.get(x)
         if attrs is None:
@@ -143,7 +142,7 @@ def _literals(engine: Engine, nodes: dict[str, dict[str, Any]]) -> dict[str, dic
 
 
 def _label(names: dict[str, str]) -> str | None:
-    return next((names[p] for p in _LABEL_IRIS if p in names), None)
+    return next((names[p] for p in LABEL_IRIS if p in names), None)
 
 
 def _source_label(iri: str, names: dict[str, str]) -> str:

@@ -12,7 +12,7 @@ each Turtle file (:mod:`coprodkg.positions`); the hand-editing checks are in :mo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,7 +77,7 @@ def validate_sources(
     paths = source_paths(sources, bundled=bundled)
     oxstore = ox.Store()
     parse_findings = []
-    positions = {}
+    scanned: list[tuple[str, Path]] = []  # the files to scan for line numbers, once SHACL has run
     for path in paths:
         shown = display_graph(path.as_uri())
         try:
@@ -91,8 +91,15 @@ def validate_sources(
             parse_findings.append(Finding("parse", str(error), file=shown))
             continue
         if path.suffix.lower() in _SCANNED:
-            positions[shown] = scan_turtle(path.read_text(encoding="utf-8", errors="replace"), path.as_uri())
-    report = validate_graph(KnowledgeGraph(oxstore), positions=positions)
+            scanned.append((shown, path))
+
+    def scan() -> dict[str, FilePositions]:
+        return {
+            shown: scan_turtle(path.read_text(encoding="utf-8", errors="replace"), path.as_uri())
+            for shown, path in scanned
+        }
+
+    report = _validate(KnowledgeGraph(oxstore), shapes_path(), scan)
     return Report(tuple(display_graph(p.as_uri()) for p in paths), (*parse_findings, *report.findings))
 
 
@@ -100,11 +107,18 @@ def validate_graph(
     kg: KnowledgeGraph, shapes: Path | None = None, positions: dict[str, FilePositions] | None = None
 ) -> Report:
     """Run the SHACL shapes and the hand-editing checks over a loaded graph."""
-    context = Context(kg, positions)
-    findings = [*_shacl(kg, context, shapes or shapes_path())]
+    return _validate(kg, shapes or shapes_path(), lambda: positions or {})
+
+
+def _validate(kg: KnowledgeGraph, shapes: Path, positions: Callable[[], dict[str, FilePositions]]) -> Report:
+    """SHACL first, then the positions (from ``positions()``) and the checks: the SHACL engine's
+    peak memory then comes before the positions', not on top of them."""
+    results = _shacl_results(kg, shapes)
+    context = Context(kg, positions())
+    findings = _shacl(results, context)
     for check in CHECKS:
         findings += check(kg, context)
-    return Report(tuple(display_graph(g) for g, _ in kg.graphs()), _settle(findings, context))
+    return Report(tuple(display_graph(g) for g in kg.graph_names()), _settle(findings, context))
 
 
 def _settle(findings: list[Finding], context: Context) -> tuple[Finding, ...]:
@@ -170,7 +184,8 @@ def union_graph(kg: KnowledgeGraph) -> Graph:
     return graph
 
 
-def _shacl(kg: KnowledgeGraph, context: Context, shapes: Path) -> list[Finding]:
+def _shacl_results(kg: KnowledgeGraph, shapes: Path) -> Graph:
+    """The SHACL validation report graph of ``kg`` against ``shapes``."""
     import pyshacl_turbo
     from rdflib import Graph
 
@@ -181,6 +196,11 @@ def _shacl(kg: KnowledgeGraph, context: Context, shapes: Path) -> list[Finding]:
     _, results, _ = pyshacl_turbo.validate(
         kg.store, shacl_graph=shapes_graph, inference="none", advanced=False
     )
+    return results  # type: ignore[no-any-return]
+
+
+def _shacl(results: Graph, context: Context) -> list[Finding]:
+    """The SHACL report's results as findings, named and placed."""
     findings = []
     for result in results.subjects(URIRef(RDF + "type"), URIRef(SH + "ValidationResult")):
         focus = results.value(result, URIRef(SH + "focusNode"))

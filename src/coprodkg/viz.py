@@ -293,22 +293,31 @@ def _extent(lines: Sequence[str], size: float) -> tuple[float, float, float, flo
 
 
 def _place(
-    ids: Sequence[int], edges: Sequence[tuple[int, int]], extents: Any, whole: dict[str, Any] | None = None
+    ids: Sequence[int],
+    edges: Sequence[tuple[int, int]],
+    extents: Any,
+    whole: Any = None,
+    neighbours: dict[int, set[int]] | None = None,
 ) -> dict[str, Any]:
     """A view: these nodes laid out by themselves (with the edges between them), in pixels; with
-    ``whole`` (the view of every node), each component keeps the shape it has there."""
+    ``whole`` (every node's position in the view of all, as an array), each component keeps the
+    shape it has there. Given each node's ``neighbours`` (from ``edges``), the view's edges are
+    found from its own nodes' instead of by a look at every edge of the graph."""
     import numpy as np
 
     local = {node: i for i, node in enumerate(ids)}
-    inner = [(local[a], local[b]) for a, b in edges if a in local and b in local]
-    boxes = np.asarray(extents)[list(ids)]
+    if neighbours is None:
+        inner = [(local[a], local[b]) for a, b in edges if a in local and b in local]
+    else:  # the same edges in the same order, in time proportional to the view
+        pairs = sorted((a, b) for a in ids for b in neighbours.get(a, ()) if a < b and b in local)
+        inner = [(local[a], local[b]) for a, b in pairs]
+    boxes = np.asarray(extents, dtype=float)[list(ids)]
     if not ids:
         pos = np.zeros((0, 2))
     elif whole is None:
         pos = label_layout(inner, boxes)
     else:
-        earlier = np.column_stack([whole["x"], whole["y"]])[list(ids)]
-        pos = reuse_layout(inner, boxes, earlier)
+        pos = reuse_layout(inner, boxes, whole[list(ids)])
     return {
         "ids": list(ids),
         "x": [round(float(x), 1) for x in pos[:, 0]],
@@ -330,39 +339,43 @@ def _views(
     concepts align to). ``all`` and the view the page opens on (``default``, or the seed study's
     concepts, or ``concepts``) get layouts of their own; every other view is packed from the
     shapes its parts have in ``all`` (:func:`coprodkg.layout.reuse_layout`), in a millisecond."""
+    import numpy as np
+
     index = {node: i for i, node in enumerate(order)}
     edges = _simple_edges(graph, index)
     every = list(range(len(order)))
     chosen = {"all": every, "concepts": [i for i in every if kinds[i] not in PROVENANCE_KINDS] or every}
-    if studies:
-        neighbours: dict[int, set[int]] = {}
-        for a, b in edges:
-            neighbours.setdefault(a, set()).add(b)
-            neighbours.setdefault(b, set()).add(a)
+    neighbours: dict[int, set[int]] = {}
+    for a, b in edges:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    members: dict[str, set[int]] = {}  # each map study's own nodes, found in one look at the nodes
+    unclaimed: set[int] = set()  # nodes of no map study
+    for i in every:
+        if kinds[i] != "shared":
+            codes = graph.nodes[order[i]].get("studies")
+            for code in codes or ():
+                members.setdefault(code, set()).add(i)
+            if not codes:
+                unclaimed.add(i)
     for study in studies:
         code = study["code"]
         # the seed's view keeps what belongs to no map study (its literature, say): the graph it grew from
-        own = {
-            i
-            for i in every
-            if kinds[i] != "shared"
-            and (
-                code in graph.nodes[order[i]].get("studies", ())
-                or (study.get("seed") and not graph.nodes[order[i]].get("studies"))
-            )
-        }
+        own = members.get(code, set()) | (unclaimed if study.get("seed") else set())
         hubs = {j for i in own for j in neighbours.get(i, ()) if kinds[j] == "shared"}
         chosen[f"study:{code}+all"] = sorted(own | hubs)
         chosen[f"study:{code}"] = [i for i in chosen[f"study:{code}+all"] if kinds[i] not in PROVENANCE_KINDS]
     seed = next((s["code"] for s in studies if s.get("seed")), None)
     if default is None:
         default = f"study:{seed}" if seed is not None and f"study:{seed}" in chosen else "concepts"
-    views = {"all": _place(every, edges, extents)}
+    boxes = np.asarray(extents, dtype=float)  # once: each view takes its rows
+    views = {"all": _place(every, edges, boxes)}
+    whole = np.column_stack([views["all"]["x"], views["all"]["y"]])
     done: dict[tuple[int, ...], dict[str, Any]] = {tuple(every): views["all"]}
     for name in [default, *chosen]:
         key = tuple(chosen[name])
         if key not in done:
-            done[key] = _place(key, edges, extents, None if name == default else views["all"])
+            done[key] = _place(key, edges, boxes, None if name == default else whole, neighbours)
         views[name] = done[key]
     return views, default
 

@@ -191,7 +191,7 @@
   function visibleIds() {
     return nodes.getIds({ filter: function (n) { return !n.hidden; } });
   }
-  /* Fit the drawn boxes (labels included) to the canvas with a margin of a few pixels, where
+  /* Fit the drawn boxes (labels included) to the canvas with a margin of 8 pixels, where
      vis-network's own fit leaves 10% of the screen empty; never zoom in past 1. A fit the page
      makes itself (on opening, after a filter) keeps label text at least LEGIBLE px high: on a
      small window it shows the middle of the drawing and says so; the Fit button shows it all. */
@@ -205,7 +205,7 @@
       left = Math.min(left, box.left); top = Math.min(top, box.top);
       right = Math.max(right, box.right); bottom = Math.max(bottom, box.bottom);
     });
-    var frame = $("mynetwork"), margin = 16;
+    var frame = $("mynetwork"), margin = 8;
     var scale = Math.min((frame.clientWidth - 2 * margin) / Math.max(right - left, 1),
       (frame.clientHeight - 2 * margin) / Math.max(bottom - top, 1), 1);
     var cropped = readable === true && scale < LEGIBLE;
