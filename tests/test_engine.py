@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,8 @@ from coprodkg.errors import (
 from coprodkg.formats import ResultKind
 from coprodkg.resources import ontology_dir
 from coprodkg.sources import collect_sources
+
+from .conftest import Outcome
 
 DATA = Path(__file__).parent / "data"
 MINI = "https://example.org/mini/"
@@ -228,3 +231,74 @@ def test_relative_iris_resolve_against_the_file(tmp_path: Path) -> None:
     kg = load_graph([path], bundled=False)
     (subject,) = kg.query("SELECT ?s WHERE { ?s ?p ?o }").column("s")
     assert str(subject) == path.resolve().as_uri() + "#a"
+
+
+SHARED = "@prefix ex: <https://example.org/s/> .\nex:a ex:p ex:b .\n"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def _two_files(tmp_path: Path, second: str = "") -> list[Path]:
+    """Two files stating the same triple (the second one more besides)."""
+    files = [tmp_path / "d1.ttl", tmp_path / "d2.ttl"]
+    files[0].write_text(SHARED, encoding="utf-8")
+    files[1].write_text(SHARED + second, encoding="utf-8")
+    return files
+
+
+def _count(kg: KnowledgeGraph, where: str = "?s ?p ?o") -> int:
+    return int(kg.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}").rows[0][0].toPython())  # type: ignore[union-attr]
+
+
+def test_a_triple_two_files_state_is_counted_once(cli: Callable[..., Outcome], tmp_path: Path) -> None:
+    """Regression: Oxigraph's union default graph gave a shared triple once per file (COUNT 2)."""
+    files = _two_files(tmp_path)
+    outcome = cli("--no-bundled", "-s", files[0], "-s", files[1], "query", "-e", COUNT, "-f", "csv")
+    assert outcome.stdout.splitlines() == ["n", "1"]
+    kg = load_graph(files, bundled=False)
+    assert len(kg) == 1 and _count(kg) == 1
+    assert _count(kg, "GRAPH ?g { ?s ?p ?o }") == 2, "each file still states it"
+    assert [f.triples for f in kg.files()] == [1, 1]
+    store = tmp_path / "store"
+    assert cli("--no-bundled", "load", *files, "--store", store).code == 0
+    outcome = cli("query", "--store", store, "-e", COUNT, "-f", "csv")
+    assert outcome.stdout.splitlines() == ["n", "1"]
+    assert serialize_graph(load_graph(store=store), "nt").count(b"\n") == 1
+
+
+def test_a_store_an_older_version_filled_is_merged_once(tmp_path: Path) -> None:
+    """A store holding only the files' graphs (as coprodkg filled them before) answers each triple once."""
+    import pyoxigraph as ox
+
+    files = _two_files(tmp_path)
+    location = tmp_path / "old"
+    old = ox.Store(str(location))
+    for f in files:
+        old.load(path=str(f), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(f.resolve().as_uri()))
+    old.flush()
+    del old
+    kg = load_graph(store=location)
+    assert _count(kg) == 1
+    assert _count(kg, "GRAPH ?g { ?s ?p ?o }") == 2
+    del kg
+    assert len(fill_store(location, [files[0]], bundled=False)) == 1
+
+
+def test_the_merge_follows_updates_and_reloads(tmp_path: Path) -> None:
+    files = _two_files(tmp_path, "ex:c ex:p ex:d .\n")
+    kg = load_graph(files, bundled=False)
+    second = f"<{files[1].resolve().as_uri()}>"
+    # out of one file's graph: the other file still states it, so queries still see it
+    kg.query(f"DELETE DATA {{ GRAPH {second} {{ <https://example.org/s/a> <https://example.org/s/p> <https://example.org/s/b> }} }}", allow_update=True)  # fmt: skip
+    assert _count(kg) == 2
+    # out of the only file that states it: gone
+    kg.query(f"DELETE DATA {{ GRAPH {second} {{ <https://example.org/s/c> <https://example.org/s/p> <https://example.org/s/d> }} }}", allow_update=True)  # fmt: skip
+    assert _count(kg) == 1
+    # added outside any file's graph: seen, and kept by later updates of files' graphs
+    kg.query("INSERT DATA { <urn:x> <urn:y> <urn:z> }", allow_update=True)
+    kg.query(f"CLEAR GRAPH {second}", allow_update=True)
+    assert _count(kg) == 2
+    # a file loaded again into a store drops from the merge what it no longer states
+    location = tmp_path / "store"
+    fill_store(location, files, bundled=False).close()
+    files[1].write_text(SHARED, encoding="utf-8")
+    assert len(fill_store(location, [files[1]], bundled=False)) == 1

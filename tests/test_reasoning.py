@@ -39,8 +39,9 @@ def test_rdfs_makes_every_domain_concept_a_skos_concept() -> None:
 
 def test_owl_rl_adds_symmetric_links() -> None:
     kg = load_graph([ROOT / "ontology" / "schema.ttl", DATA / "mini"], bundled=False)
-    kg.store.update(
-        "INSERT DATA { GRAPH <urn:t> { <urn:a> <https://w3id.org/coprodkg/ns#sameStrandAs> <urn:b> } }"
+    kg.query(
+        "INSERT DATA { GRAPH <urn:t> { <urn:a> <https://w3id.org/coprodkg/ns#sameStrandAs> <urn:b> } }",
+        allow_update=True,
     )
     assert materialise_owlrl(kg) > 0
     assert kg.query("ASK { <urn:b> cpk:sameStrandAs <urn:a> }").boolean

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-
-from rdflib import Literal, URIRef
-from rdflib.term import Node
+from typing import TYPE_CHECKING
 
 from .errors import ParameterError, QuerySyntaxError
 from .sparql import FORMS, TOKEN
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
 
 __all__ = ["bind_values", "serialize_term"]
 
@@ -23,9 +24,12 @@ _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 def serialize_term(term: Node) -> str:
     r"""An IRI or literal as SPARQL text, escaped; anything else is refused.
 
+    >>> from rdflib import Literal
     >>> serialize_term(Literal('say "hi"'))
     '"say \\"hi\\""'
     """
+    from rdflib import Literal, URIRef
+
     if isinstance(term, URIRef):
         if _BAD_IRI.search(str(term)):
             raise ParameterError(f"not a valid IRI: {str(term)!r}")
@@ -101,6 +105,7 @@ def _hidden_from(brace: str, depth: int, projection: bool, hidden_from: int | No
 def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     """The query with each ``?name`` bound to its term by a ``VALUES`` block.
 
+    >>> from rdflib import URIRef
     >>> print(bind_values("SELECT ?l WHERE { ?t rdfs:label ?l }", {"t": URIRef("https://x.org/t")}))
     SELECT ?l WHERE { VALUES (?t) { (<https://x.org/t>) } ?t rdfs:label ?l }
     """

@@ -16,12 +16,14 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from rdflib.term import Node
+from typing import TYPE_CHECKING
 
 from .errors import ParameterError, QueryError, TermError, UnknownQueryError
 from .namespaces import PREFIXES, parse_term
 from .resources import queries_dir
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
 
 __all__ = [
     "NamedQuery",

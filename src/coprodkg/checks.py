@@ -98,7 +98,8 @@ class Context:
         labels: dict[str, str] = {}
         for prop in LABEL_IRIS:
             found: dict[str, str] = {}
-            for quad in kg.store.quads_for_pattern(None, ox.NamedNode(prop), None, None):
+            # the merge, as the queries read it (each triple once; see coprodkg.sources)
+            for quad in kg.store.quads_for_pattern(None, ox.NamedNode(prop), None, ox.DefaultGraph()):
                 if isinstance(quad.subject, ox.NamedNode) and quad.subject.value not in labels:
                     found.setdefault(quad.subject.value, _text(quad.object))
             labels.update(found)
@@ -251,10 +252,11 @@ def check_undefined(kg: KnowledgeGraph, context: Context) -> list[Finding]:
     """Terms of ours with no ``rdf:type`` anywhere, and terms a closed vocabulary does not define."""
     # one pass over the store in Python: a third of the time of the same SPARQL (a union of three scans)
     terms: set[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = set()
-    for quad in kg.store:
+    merge = ox.DefaultGraph()  # each triple once (see coprodkg.sources)
+    for quad in kg.store.quads_for_pattern(None, None, None, merge):
         terms.update((quad.subject, quad.predicate, quad.object))
     typed = {
-        quad.subject for quad in kg.store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, None)
+        quad.subject for quad in kg.store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, merge)
     }
     ours = [
         (t.value,)

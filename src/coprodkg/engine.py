@@ -1,6 +1,7 @@
 """The embedded engine: an Oxigraph store holding one named graph per source file.
 
-Queries run on Oxigraph over the union of the files' graphs; rdflib's API over the same store is
+Queries run on Oxigraph over the merge of the files' graphs, the store's default graph, which
+holds each triple once however many files state it (see :mod:`coprodkg.sources`); rdflib's API over the same store is
 there for code that wants it (:attr:`KnowledgeGraph.dataset`: pySHACL, serializers, notebooks).
 Every engine — this one and the remote one — answers :meth:`Engine.query` with a
 :class:`~coprodkg.results.Result`, so the commands built on it work on both.
@@ -11,14 +12,12 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
 from .binding import bind_values
 from .errors import QueryError, QueryLimitError, QuerySyntaxError, SourceError, StoreError
@@ -36,12 +35,16 @@ from .sources import (
     graph_path,
     load_file,
     load_files,
+    merge_graphs,
+    merged,
+    remove_file_graph,
 )
-from .sparql import TOKEN, nesting_depth, query_form
+from .sparql import TOKEN, nesting_depth, query_form, words
 from .worker import run_stoppable
 
 if TYPE_CHECKING:
     from rdflib import Dataset
+    from rdflib.term import Node
 
 __all__ = [
     "Engine",
@@ -51,6 +54,7 @@ __all__ = [
     "open_store",
     "serialize_graph",
     "source_paths",
+    "text_rows",
 ]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -74,6 +78,8 @@ class Engine(Protocol):
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Node | None:
     """An Oxigraph term as the rdflib term users work with."""
+    from rdflib import BNode, Literal, URIRef  # here: commands that print no terms need no rdflib
+
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -182,19 +188,18 @@ class KnowledgeGraph:
         return f"<KnowledgeGraph{where}: {len(self)} triples in {len(self.graphs())} graphs>"
 
     def __len__(self) -> int:
-        result = self.store.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True
-        )
+        result = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         assert isinstance(result, ox.QuerySolutions)
         return int(next(iter(result))[0].value)
 
     @cached_property
     def dataset(self) -> Dataset:
-        """The rdflib API over the same store (union default graph), for rdflib-based tools."""
+        """The rdflib API over the same store (its default graph the merge of the files), for
+        rdflib-based tools."""
         from oxrdflib import OxigraphStore
         from rdflib import Dataset
 
-        return Dataset(store=OxigraphStore(store=self.store), default_union=True)
+        return Dataset(store=OxigraphStore(store=self.store))
 
     def files(self) -> list[SourceFile]:
         """The source files behind the graph, with their triple counts (counted once, when loaded)."""
@@ -219,20 +224,21 @@ class KnowledgeGraph:
     def query(
         self, sparql: str, bindings: Mapping[str, Node] | None = None, *, allow_update: bool = False
     ) -> Result:
-        """Run SPARQL over the union of all files, binding ``bindings`` as variables.
+        """Run SPARQL over the merge of all files, binding ``bindings`` as variables.
 
         Known prefixes (``cpk:``, ``skos:`` ...) need no PREFIX line. Ctrl-C stops a query within a
         fraction of a second; past :attr:`timeout` it is cancelled; ``SERVICE`` is refused unless
         :attr:`allow_service` (see :func:`check_query`). SPARQL Update is refused
         unless ``allow_update``; even then it changes only this graph, never a source file. An
-        update's default graph is the store's own default graph: name a file's graph with
-        ``GRAPH`` to change what came from that file.
+        update's default graph is the merge: what it adds there (outside ``GRAPH``) queries see,
+        and a triple stays while a file's graph holds it; name a file's graph with ``GRAPH`` to
+        change what came from that file (see :func:`sync_merge`).
         """
         check_query(sparql, allow_service=self.allow_service)
         bound = bind_values(sparql, bindings or {})
 
         def run() -> Result:
-            answer = self.store.query(bound, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
+            answer = self.store.query(bound, prefixes=dict(PREFIXES))
             return _result(answer)  # results stream: a SERVICE call can fail while they are read
 
         try:
@@ -261,12 +267,14 @@ class KnowledgeGraph:
                 "this is a SPARQL Update and queries are read-only: pass --update to apply it to the "
                 "loaded graph (your source files are never written)"
             )
+        before = _merge_snapshot(self.store, text)
         try:
             run_stoppable(lambda: self.store.update(text, prefixes=dict(PREFIXES)), what="the update")
         except SyntaxError as error:
             raise _syntax_error(error, "SPARQL Update", text) from None
         except (OSError, RuntimeError) as error:
             raise self._failure("the update failed", error) from None
+        sync_merge(self.store, before)
         return Result(ResultKind.ASK, boolean=True)
 
     def add_files(self, paths: Iterable[Path], progress: Progress | None = None) -> list[SourceFile]:
@@ -279,6 +287,43 @@ class KnowledgeGraph:
         """Flush and release an on-disk store (a no-op in memory)."""
         if self.location is not None:
             self.store.flush()
+
+
+#: The words of an update that may change a file's graph (so the merge may lose triples).
+_GRAPH_WORDS = frozenset({"GRAPH", "WITH", "USING", "DROP", "CLEAR", "MOVE", "COPY", "ADD", "LOAD", "CREATE"})
+_OWN = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+_MISSING = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }"
+
+
+def _triples(store: ox.Store, sparql: str) -> list[ox.Quad]:
+    answer = store.query(sparql)
+    assert isinstance(answer, ox.QuerySolutions)
+    return [ox.Quad(row[0], row[1], row[2]) for row in answer]  # type: ignore[arg-type]
+
+
+def _merge_snapshot(store: ox.Store, update: str) -> tuple[set[ox.Quad], set[ox.Quad]] | None:
+    """Before an update that may change files' graphs: the merge, and the triples in it that no
+    file's graph holds (added by earlier updates)."""
+    if not _GRAPH_WORDS.intersection(words(update)):
+        return None
+    return set(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), set(_triples(store, _OWN))
+
+
+def sync_merge(store: ox.Store, before: tuple[set[ox.Quad], set[ox.Quad]] | None = None) -> None:
+    """After an update, make the default graph the merge of the files' graphs again, keeping what
+    updates added outside any file's graph.
+
+    A triple a file's graph holds is put back if the update took it out of the merge only; with
+    ``before`` (see :func:`_merge_snapshot`), a triple the update took out of the files' graphs
+    leaves the merge unless an update had added it there itself.
+    """
+    store.extend(_triples(store, _MISSING))
+    if before is None:
+        return
+    merge, own = before
+    for quad in _triples(store, _OWN):
+        if quad in merge and quad not in own:
+            store.remove(quad)
 
 
 def _one_line(error: Exception) -> str:
@@ -296,6 +341,8 @@ def _result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Re
     if isinstance(answer, ox.QueryBoolean):
         return Result(ResultKind.ASK, boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
+        from rdflib import URIRef
+
         names = tuple(v.value for v in answer.variables)
         iris: dict[str, URIRef] = {}  # one URIRef per IRI: rdflib validates each one it makes
 
@@ -311,6 +358,24 @@ def _result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Re
         return Result(ResultKind.SELECT, names, rows)
     triples = tuple((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in answer)
     return Result(ResultKind.GRAPH, triples=triples)  # type: ignore[arg-type]
+
+
+def text_rows(engine: Engine, sparql: str) -> Iterator[tuple[str | None, ...]]:
+    """The rows of a SELECT with every term as its text (an IRI, a literal's lexical form) or None.
+
+    On the embedded engine this reads Oxigraph's results directly, making no rdflib term: on a
+    100-study map that was most of the projection's time.
+    """
+    store = getattr(engine, "store", None)
+    if isinstance(store, ox.Store):
+        answer = store.query(sparql, prefixes=dict(PREFIXES))  # the merge: each triple once
+        assert isinstance(answer, ox.QuerySolutions)
+        width = len(answer.variables)
+        for solution in answer:
+            yield tuple(None if (t := solution[i]) is None else t.value for i in range(width))
+        return
+    for row in engine.query(sparql).rows:
+        yield tuple(None if t is None else str(t) for t in row)
 
 
 def source_paths(sources: Iterable[Path | str], *, bundled: bool = True) -> list[Path]:
@@ -382,10 +447,18 @@ def load_graph(
                 f"files with `coprodkg load FILES --store {store}`"
             )
         location = Path(store)
-        return KnowledgeGraph(open_store(location), location=location)
+        return KnowledgeGraph(_upgraded(open_store(location)), location=location)
     paths = source_paths(sources, bundled=bundled)
     oxstore = ox.Store()
     return KnowledgeGraph(oxstore, load_files(oxstore, paths, progress=progress))
+
+
+def _upgraded(store: ox.Store) -> ox.Store:
+    """A store an older coprodkg filled (files' graphs, no merge) with its merge added: the
+    files' graphs are not changed, and it is done once."""
+    if not merged(store):
+        merge_graphs(store, bulk=True)
+    return store
 
 
 def _reasoned(kg: KnowledgeGraph, reason: str) -> KnowledgeGraph:
@@ -439,14 +512,14 @@ def _rebuild(location: Path, paths: list[Path], replace: bool, progress: Progres
         if current is not None and not replace:
             staging.rmdir()
             current.backup(staging)  # hard links to the immutable files: cheap
-        new = ox.Store(str(staging))
+        new = _upgraded(ox.Store(str(staging)))
         existing = {g.value for g in new.named_graphs() if isinstance(g, ox.NamedNode)}
         loaded = []
         for done, path in enumerate(paths, start=1):
             if progress is not None:
                 progress(done - 1, len(paths), path)
             if file_graph(path) in existing:
-                new.remove_graph(ox.NamedNode(file_graph(path)))
+                remove_file_graph(new, ox.NamedNode(file_graph(path)))
             loaded.append(load_file(new, path, bulk=True))
             if progress is not None:
                 progress(done, len(paths), path)
@@ -486,9 +559,14 @@ def serialize_graph(kg: KnowledgeGraph, fmt: str) -> bytes:
 
     rdf_format = _EXPORT[fmt]
     prefixes = dict(PREFIXES) if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    if rdf_format.supports_datasets:
-        quads = kg.store.quads_for_pattern(None, None, None, None)
+    if rdf_format.supports_datasets:  # the files' graphs, and what updates added outside them
+        own = set(_triples(kg.store, _OWN))
+        quads = (
+            q
+            for q in kg.store.quads_for_pattern(None, None, None, None)
+            if not isinstance(q.graph_name, ox.DefaultGraph) or q in own
+        )
         return ox.serialize(quads, format=rdf_format, prefixes=prefixes) or b""
-    triples = kg.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    triples = kg.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     assert isinstance(triples, ox.QueryTriples)
     return ox.serialize(triples, format=rdf_format, prefixes=prefixes) or b""

@@ -12,16 +12,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rdflib import Literal, URIRef
-from rdflib.term import Node
-
-from .engine import Engine
+from .engine import Engine, text_rows
 from .errors import AmbiguousTermError, TermError
 from .namespaces import PREFIXES, parse_term, shorten
 from .sources import display_path, graph_path
 
 if TYPE_CHECKING:
     import networkx as nx
+    from rdflib import URIRef
+    from rdflib.term import Node
 
 __all__ = [
     "Claim",
@@ -99,18 +98,18 @@ class GraphInfo:
 
 
 def graph_info(engine: Engine) -> GraphInfo:
-    """Triples, instances per class, the files (named graphs) and the prefixes."""
-    total = engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
-    classes = engine.query(
+    """Triples, instances per class, the files (named graphs) and the prefixes (read as text:
+    ``info`` makes no rdflib term)."""
+    ((total,),) = list(text_rows(engine, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    classes = text_rows(
+        engine,
         "SELECT ?class (SAMPLE(?label) AS ?l) (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class . "
         + label_pattern("class", "label")
-        + " } GROUP BY ?class ORDER BY DESC(?n) ?class"
+        + " FILTER(isIRI(?class)) } GROUP BY ?class ORDER BY DESC(?n) ?class",
     )
     return GraphInfo(
-        triples=int(_text(total) or 0),
-        classes=tuple(
-            (str(c), _text(label), int(_text(n))) for c, label, n in classes.rows if isinstance(c, URIRef)
-        ),
+        triples=int(total or 0),
+        classes=tuple((c or "", label or "", int(n or 0)) for c, label, n in classes),
         graphs=tuple(engine.graphs()),
         prefixes=tuple(PREFIXES.items()),
     )
@@ -187,6 +186,8 @@ def resolve_term(engine: Engine, text: str) -> URIRef:
     >>> str(resolve_term(load_graph(), "Capacity for  sustained evidence USE"))
     'https://w3id.org/coprodkg/id/capacity-for-sustained-evidence-use'
     """
+    from rdflib import URIRef
+
     term = parse_term(text, prefixes_of(engine, text))
     if isinstance(term, URIRef):
         if not _iri_exists(engine, term):
@@ -215,6 +216,8 @@ def resolve_node(graph: nx.MultiDiGraph, text: str | URIRef) -> str:
     >>> resolve_node(project(load_graph()), "capacity for  sustained évidence use")
     'https://w3id.org/coprodkg/id/capacity-for-sustained-evidence-use'
     """
+    from rdflib import URIRef
+
     if isinstance(text, URIRef):
         if str(text) not in graph:
             raise TermError(f"{shorten(str(text))} is not part of the network")
@@ -384,6 +387,8 @@ def describe(engine: Engine, iri: URIRef) -> Description:
 
 
 def _short(term: Node | None) -> str:
+    from rdflib import Literal, URIRef
+
     if isinstance(term, URIRef):
         return shorten(str(term))
     if isinstance(term, Literal):
@@ -452,7 +457,8 @@ def search(engine: Engine, text: str, limit: int = 20) -> list[Hit]:
             labels[iri] = min(labels.get(iri, (len(LABEL_IRIS), "")), (LABEL_IRIS.index(prop), content))
         score = _score(fold(content), words, weights.get(prop, 1.0))
         if score and (iri not in best or score > best[iri].score):
-            kinds = tuple(shorten(t) if "://" in t else t for t in _text(types).split(", ") if t)
+            # sorted: GROUP_CONCAT's order is the engine's, which changed with the store's layout
+            kinds = tuple(sorted(shorten(t) if "://" in t else t for t in _text(types).split(", ") if t))
             best[iri] = Hit(iri, "", kinds, score, content)
     hits = [
         Hit(h.iri, labels.get(h.iri, (0, shorten(h.iri)))[1], h.types, h.score, h.matched)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
+from typing import TYPE_CHECKING
 
 from .errors import TermError
+
+if TYPE_CHECKING:
+    from rdflib import Literal
+    from rdflib.term import Node
 
 __all__ = [
     "CPK",
@@ -68,6 +70,8 @@ def parse_term(text: str, prefixes: Mapping[str, str] = PREFIXES) -> Node:
     >>> parse_term('"barrier"@en').language
     'en'
     """
+    from rdflib import Literal, URIRef  # here: a command that reads no terms needs no rdflib
+
     text = text.strip()
     if text.startswith("<") and text.endswith(">"):
         iri = text[1:-1]
@@ -88,17 +92,16 @@ def parse_term(text: str, prefixes: Mapping[str, str] = PREFIXES) -> Node:
             f"({known}), or quote it for a literal"
         )
     if _NUMBER.match(text):
-        return Literal(text, datatype=_XSD_INTEGER if re.fullmatch(r"[+-]?\d+", text) else _XSD_DECIMAL)
+        kind = "integer" if re.fullmatch(r"[+-]?\d+", text) else "decimal"
+        return Literal(text, datatype=URIRef(PREFIXES["xsd"] + kind))
     if text in ("true", "false"):
         return Literal(text == "true")
     return Literal(text)
 
 
-_XSD_INTEGER = URIRef(PREFIXES["xsd"] + "integer")
-_XSD_DECIMAL = URIRef(PREFIXES["xsd"] + "decimal")
-
-
 def _parse_quoted(text: str, prefixes: Mapping[str, str]) -> Literal:
+    from rdflib import Literal, URIRef
+
     end = text.rfind('"')
     if end <= 0:
         raise TermError(f"unterminated quoted literal: {text}")
@@ -147,6 +150,7 @@ def _shorten_default(iri: str) -> str:
 def format_term(term: Node | None, prefixes: Mapping[str, str] = PREFIXES) -> str:
     """A term for reading: CURIEs for IRIs, bare text for literals, ``_:id`` for blank nodes.
 
+    >>> from rdflib import Literal, URIRef
     >>> format_term(URIRef("https://w3id.org/coprodkg/ns#Theme"))
     'cpk:Theme'
     >>> format_term(Literal("hello", lang="en"))
@@ -154,6 +158,8 @@ def format_term(term: Node | None, prefixes: Mapping[str, str] = PREFIXES) -> st
     >>> format_term(None)
     ''
     """
+    from rdflib import BNode, URIRef
+
     if term is None:
         return ""
     if isinstance(term, URIRef):

@@ -20,14 +20,11 @@ import hashlib
 import os
 import pickle
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pyoxigraph as ox
-
 from . import __version__
-from .engine import Engine
+from .engine import Engine, text_rows
 from .lookup import DEFINITION_PROPERTIES, LABEL_IRIS, LABEL_PROPERTIES
 from .namespaces import PREFIXES, shorten
 from .progress import stage
@@ -90,22 +87,7 @@ _PROJECTED: set[int] = set()
 Row = tuple[str | None, ...]
 
 
-def _rows(engine: Engine, sparql: str) -> Iterator[Row]:
-    """The rows of a SELECT as plain strings.
-
-    On the embedded engine this reads Oxigraph's results directly: making an rdflib term of each
-    of a million values was most of the projection's time on a 100-study map.
-    """
-    store = getattr(engine, "store", None)
-    if isinstance(store, ox.Store):
-        answer = store.query(sparql, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
-        assert isinstance(answer, ox.QuerySolutions)
-        width = len(answer.variables)
-        for solution in answer:
-            yield tuple(None if (t := solution[i]) is None else t.value for i in range(width))
-        return
-    for row in engine.query(sparql).rows:
-        yield tuple(None if t is None else str(t) for t in row)
+_rows = text_rows  # rows as text, never rdflib terms: most of the time on a 100-study map
 
 
 def _value(text: str, datatype: str | None) -> str | int | float | bool:

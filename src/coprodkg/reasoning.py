@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from .engine import KnowledgeGraph
 from .errors import SourceError
-from .sources import to_oxigraph
+from .sources import merge_graphs, to_oxigraph
 
 __all__ = ["INFERRED", "RULES", "materialise", "materialise_owlrl", "materialise_rdfs"]
 
@@ -61,12 +61,13 @@ def materialise_rdfs(kg: KnowledgeGraph, *, max_rounds: int = 20) -> int:
         before = _count(store)
         rounds += 1
         for body in RULES.values():
-            found = store.query(
-                _PREFIXES + f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {body} FILTER NOT EXISTS {{ ?s ?p ?o }} }}",
-                use_default_graph_as_union=True,
+            found = store.query(  # over the merge, which the inferred triples join too
+                _PREFIXES + f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {body} FILTER NOT EXISTS {{ ?s ?p ?o }} }}"
             )
             assert isinstance(found, ox.QueryTriples)
-            store.extend([ox.Quad(t.subject, t.predicate, t.object, target) for t in found])
+            triples = list(found)
+            store.extend([ox.Quad(t.subject, t.predicate, t.object, target) for t in triples])
+            store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
     return _count(store)
 
 
@@ -89,6 +90,7 @@ def materialise_owlrl(kg: KnowledgeGraph, semantics: str = "owl-rl") -> int:
         if (s, p, o) not in before and not isinstance(s, Literal) and isinstance(p, URIRef)
     ]
     kg.store.extend(quads)
+    merge_graphs(kg.store, [target])
     return len(quads)
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any
-
-from rdflib import BNode
+from typing import TYPE_CHECKING, Any
 
 from .catalogue import NamedQuery
 from .lookup import Description, GraphInfo, Hit, display_graph
 from .namespaces import format_term, shorten
 from .results import render_table
-from .validation import Report
+
+if TYPE_CHECKING:
+    from .validation import Report
 
 __all__ = [
     "render_catalogue",
@@ -42,6 +42,8 @@ def _plain(value: Any) -> Any:
 
 
 def _blank_nodes_marked(value: Any) -> Any:
+    from rdflib import BNode
+
     if isinstance(value, BNode):
         return f"_:{value}"
     if isinstance(value, dict):

@@ -15,9 +15,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
-
 from .errors import OutputError
 from .files import escape_control
 from .formats import FOR_KIND, OutputFormat, ResultKind
@@ -26,6 +23,10 @@ from .namespaces import PREFIXES, format_term
 if TYPE_CHECKING:
     import pandas
     from rdflib import Graph
+    from rdflib.term import Node
+
+    Row = tuple[Node | None, ...]
+    Triple = tuple[Node, Node, Node]
 
 __all__ = [
     "OutputFormat",
@@ -37,14 +38,12 @@ __all__ = [
     "tsv_term",
 ]
 
-Row = tuple[Node | None, ...]
-Triple = tuple[Node, Node, Node]
-
 
 @dataclass(frozen=True)
 class Result:
     """The answer to one query: rows of terms (SELECT), a boolean (ASK) or triples (CONSTRUCT).
 
+    >>> from rdflib import Literal
     >>> r = Result(ResultKind.SELECT, ("n",), ((Literal(1),),))
     >>> r.column("n")
     [rdflib.term.Literal('1', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))]
@@ -92,6 +91,8 @@ class Result:
 
 
 def _python(term: Node | None) -> Any:
+    from rdflib import Literal
+
     if isinstance(term, Literal):
         value = term.toPython()
         return value if not isinstance(value, Literal) else str(value)
@@ -128,9 +129,12 @@ def neutralise_formula(cell: str) -> str:
 def tsv_term(term: Node | None) -> str:
     r"""A term as SPARQL 1.1 TSV writes it: Turtle syntax, with tabs and newlines escaped.
 
+    >>> from rdflib import Literal, URIRef
     >>> print(tsv_term(URIRef("https://example.org/a")), tsv_term(Literal("a\tb")), tsv_term(Literal(3)))
     <https://example.org/a> "a\tb" 3
     """
+    from rdflib import BNode, Literal, URIRef  # here: results are rdflib terms, so it is loaded
+
     if term is None:
         return ""
     if isinstance(term, URIRef):
@@ -194,6 +198,8 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]], max_widt
 
 
 def _json_term(term: Node) -> dict[str, str]:
+    from rdflib import BNode, Literal, URIRef
+
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
     if isinstance(term, BNode):

@@ -1,5 +1,11 @@
 """Finding source files and loading them into an Oxigraph store, one named graph per file.
 
+Each file's triples also go into the store's default graph, the merge of all files that every
+query reads (:func:`merge_graphs`): Oxigraph 0.5's union default graph yields a triple once per
+named graph that holds it (oxigraph/oxigraph#1919), so two files stating the same triple would
+count it twice. The default graph is a set: it holds each triple once, while the files' graphs
+keep who states what (``file:`` graph names, validate's file:line, diff).
+
 This is the one loading boundary: every parser failure is translated into a
 :class:`~coprodkg.errors.ParseError` naming the file, line and column here, and nowhere else.
 
@@ -38,7 +44,10 @@ __all__ = [
     "graph_path",
     "load_file",
     "load_files",
+    "merge_graphs",
+    "merged",
     "parse_check",
+    "remove_file_graph",
     "to_oxigraph",
 ]
 
@@ -313,7 +322,8 @@ def parse_check(path: Path, limits: Limits | None = None) -> int:
 
 
 def load_file(store: ox.Store, path: Path, *, bulk: bool = False, limits: Limits | None = None) -> SourceFile:
-    """Load one file into its own named graph of ``store`` (transactionally unless ``bulk``).
+    """Load one file into its own named graph of ``store`` (transactionally unless ``bulk``), and
+    its triples into the default graph (see :func:`merge_graphs`).
 
     Ctrl-C stops the load within a fraction of a second (:func:`~coprodkg.worker.run_stoppable`).
     """
@@ -322,10 +332,15 @@ def load_file(store: ox.Store, path: Path, *, bulk: bool = False, limits: Limits
 
     limits = limits or Limits.from_environment()
 
+    written: list[ox.NamedNode | ox.BlankNode] = [graph]
+    others = set(store.named_graphs()) if fmt.supports_datasets else set()
+
     def work(source: dict[str, Any]) -> None:
         try:
             if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-                store.extend(_quads(path, graph, source))
+                quads = _quads(path, graph, source)
+                written.extend({q.graph_name for q in quads if q.graph_name != graph})  # type: ignore[misc]
+                store.extend(quads)
             elif bulk:
                 store.bulk_load(format=fmt, to_graph=graph, base_iri=graph.value, **source)
             else:
@@ -337,7 +352,54 @@ def load_file(store: ox.Store, path: Path, *, bulk: bool = False, limits: Limits
             store.extend(_slow_quads(path, graph, limits))
 
     _guarded(path, work, limits)
+    if fmt.supports_datasets:  # JSON-LD keeps its own named graphs too
+        written.extend(set(store.named_graphs()) - others - set(written))
+    merge_graphs(store, written, bulk=bulk)
     return SourceFile(path, graph.value, count_graph(store, graph))
+
+
+def merge_graphs(
+    store: ox.Store, graphs: Iterable[ox.NamedNode | ox.BlankNode] | None = None, *, bulk: bool = False
+) -> None:
+    """Add the triples of ``graphs`` (every named graph when None) to the store's default graph:
+    SPARQL ``ADD``, or with ``bulk`` Oxigraph's bulk loader (for an on-disk store, where a
+    transaction would hold them all in memory first).
+
+    The triples are copied, not parsed again, so a blank node is the same node in a file's graph
+    and in the merge.
+    """
+    names = list(store.named_graphs()) if graphs is None else list(graphs)
+    if not bulk and all(isinstance(name, ox.NamedNode) for name in names):
+        if names:
+            store.update(" ; ".join(f"ADD {name} TO DEFAULT" for name in names))
+        return
+    (store.bulk_extend if bulk else store.extend)(
+        ox.Quad(q.subject, q.predicate, q.object)
+        for name in names
+        for q in store.quads_for_pattern(None, None, None, name)
+    )
+
+
+def remove_file_graph(store: ox.Store, graph: ox.NamedNode) -> None:
+    """Take a file's graph out of the store, and out of the merge the triples no other graph holds."""
+    triples = [
+        ox.Quad(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph)
+    ]
+    store.remove_graph(graph)
+    for triple in triples:
+        held = store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None)
+        if not any(not isinstance(q.graph_name, ox.DefaultGraph) for q in held):
+            store.remove(triple)
+
+
+def merged(store: ox.Store) -> bool:
+    """Whether the default graph holds the files' triples: false for a store an older version
+    filled (files' graphs only), checked by looking up each graph's first triple."""
+    for name in store.named_graphs():
+        first = next(iter(store.quads_for_pattern(None, None, None, name)), None)
+        if first is not None and ox.Quad(first.subject, first.predicate, first.object) not in store:
+            return False
+    return True
 
 
 def count_graph(store: ox.Store, graph: ox.NamedNode) -> int:

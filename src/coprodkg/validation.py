@@ -179,7 +179,7 @@ def union_graph(kg: KnowledgeGraph) -> Graph:
     from rdflib import Graph
 
     graph = Graph()
-    for quad in kg.store.quads_for_pattern(None, None, None, None):
+    for quad in kg.store.quads_for_pattern(None, None, None, ox.DefaultGraph()):  # the merge
         graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))  # type: ignore[arg-type]
     return graph
 
