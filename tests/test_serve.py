@@ -341,3 +341,29 @@ def test_a_start_whose_port_was_taken_meanwhile_gets_fresh_ports() -> None:
     never: list[tuple[int, ...]] = []
     assert on_free_ports(lambda ports: never.append(ports)) is None  # bounded: gives up
     assert len(never) == PORT_ATTEMPTS
+
+
+def test_a_triple_two_files_state_is_counted_once_by_the_server(cli: CLI, tmp_path: Path) -> None:
+    """Regression: the server's union default graph gave a triple once per file stating it
+    (oxigraph#1919), so a served COUNT was 2 where the local one is 1."""
+    from coprodkg import load_graph
+
+    files = [tmp_path / "d1.ttl", tmp_path / "d2.ttl"]
+    for f in files:
+        f.write_text("@prefix ex: <https://example.org/s/> .\nex:a ex:p ex:b .\n", encoding="utf-8")
+    server = start_server(load_graph(files, bundled=False), port=0)
+    try:
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        assert cli("query", "-e", count, "--endpoint", server.query_url, "-f", "csv").stdout.splitlines() == [
+            "n",
+            "1",
+        ]
+        per_file = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        assert cli(
+            "query", "-e", per_file, "--endpoint", server.query_url, "-f", "csv"
+        ).stdout.splitlines() == [
+            "n",
+            "2",
+        ]
+    finally:
+        stop_server(server)

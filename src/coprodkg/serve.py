@@ -1,9 +1,10 @@
 """A local SPARQL 1.1 endpoint over the loaded graph: the real Oxigraph server, behind a checking proxy.
 
 The graph is dumped as N-Quads (one named graph per source file) into a temporary folder, bulk
-loaded with ``oxigraph load``, and served by ``oxigraph serve-read-only`` (``serve`` when
-writable) with the union default graph, so a plain ``?s ?p ?o`` sees every file, as it does
-locally. Writes to a writable server change only that temporary copy, which is deleted when the
+loaded with ``oxigraph load``, and served by ``oxigraph serve-read-only`` with the merge of the
+files as its default graph, so a plain ``?s ?p ?o`` sees every file, each triple once, as it does
+locally (``serve`` when writable, with the union default graph instead, so that what is pushed to a
+graph is seen too). Writes to a writable server change only that temporary copy, which is deleted when the
 server stops. The binary comes from the PyPI ``oxigraph`` package (``pip install coprodkg[server]``).
 
 Oxigraph has a query timeout (passed as ``--timeout-s``; a query it fails to cancel is stopped by
@@ -313,11 +314,21 @@ def _die_with_parent(parent: int) -> Callable[[], None]:
     return arrange
 
 
-def _load(binary: str, workdir: Path, kg: KnowledgeGraph) -> Path:
+def _load(binary: str, workdir: Path, kg: KnowledgeGraph, writable: bool) -> Path:
+    """The graph bulk loaded into a fresh Oxigraph folder. Read-only, the dump holds the merge in
+    the default graph too, served as it is: each triple once, as locally. Writable, it holds the
+    files' graphs only, served as their union, so what ``push`` adds to a graph is read by every
+    query (Oxigraph 0.5's union yields a triple once per graph stating it, oxigraph#1919)."""
+    import pyoxigraph as ox
+
     from .engine import serialize_graph
 
     dump = workdir / "graph.nq"
-    dump.write_bytes(serialize_graph(kg, "nq"))
+    if writable:
+        dump.write_bytes(serialize_graph(kg, "nq"))
+    else:
+        with dump.open("wb") as out:
+            ox.serialize(kg.store.quads_for_pattern(None, None, None, None), out, ox.RdfFormat.N_QUADS)
     location = workdir / "db"
     done = subprocess.run(
         [binary, "load", "--location", str(location), "--file", str(dump)],
@@ -359,7 +370,7 @@ def _start_oxigraph(
             str(location),
             "--bind",
             f"127.0.0.1:{port}",
-            "--union-default-graph",
+            *(["--union-default-graph"] if writable else []),
             "--timeout-s",
             str(timeout_s),
         ]
@@ -445,7 +456,7 @@ def start_server(
     _clean_stale(root)
     workdir = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=root))
     try:
-        location = _load(binary, workdir, kg)
+        location = _load(binary, workdir, kg, writable)
         child = _Child(
             lambda: _start_oxigraph(
                 binary, location, workdir / "server.log", writable, timeout_s, ready_timeout
