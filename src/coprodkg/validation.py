@@ -192,10 +192,15 @@ def _shacl_results(kg: KnowledgeGraph, shapes: Path) -> Graph:
     shapes_graph = Graph().parse(shapes, format="turtle")
     # pyshacl-turbo: pySHACL's interface on a Rust engine that reads the Oxigraph store itself
     # (no copy into rdflib); it gives pySHACL's results on every shape test (test_validation.py).
-    # advanced=False: shapes.ttl uses no advanced feature.
-    _, results, _ = pyshacl_turbo.validate(
-        kg.store, shacl_graph=shapes_graph, inference="none", advanced=False
+    # advanced=False: shapes.ttl uses no advanced feature. It is given the merge alone, in a store
+    # of its own: given the whole store it reads every file's graph and the merge, each triple
+    # twice (100 studies: 2.2-2.7 s CPU and 461 MB against 1.6 s and 306 MB, the same results).
+    merge = ox.Store()
+    merge.extend(
+        ox.Quad(q.subject, q.predicate, q.object)
+        for q in kg.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
     )
+    _, results, _ = pyshacl_turbo.validate(merge, shacl_graph=shapes_graph, inference="none", advanced=False)
     return results  # type: ignore[no-any-return]
 
 
