@@ -294,8 +294,11 @@ def _translate(path: Path, error: BaseException) -> SourceError:
     return SourceError(f"cannot read {display_path(path)}: {' '.join(str(error).split())[:200]}")
 
 
-def _guarded(path: Path, work: Callable[[dict[str, Any]], object], limits: Limits | None) -> object:
-    """Run one parse of ``path`` stoppably, translating every parser failure to a :class:`SourceError`."""
+def _guarded(
+    path: Path, work: Callable[[dict[str, Any]], object], limits: Limits | None, stoppable: bool = True
+) -> object:
+    """Run one parse of ``path`` (stoppably, unless the caller already runs in a stoppable
+    worker), translating every parser failure to a :class:`SourceError`."""
     if _format(path) is ox.RdfFormat.RDF_XML:
         _check_xml(path, limits or Limits.from_environment())
     try:
@@ -303,6 +306,8 @@ def _guarded(path: Path, work: Callable[[dict[str, Any]], object], limits: Limit
     except OSError as error:
         raise _translate(path, error) from None
     try:
+        if not stoppable:
+            return work(source)
         return run_stoppable(lambda: work(source), what=f"loading {display_path(path)}")
     except (SyntaxError, MemoryError, OSError, ValueError) as error:
         raise _translate(path, error) from None
@@ -321,11 +326,14 @@ def parse_check(path: Path, limits: Limits | None = None) -> int:
     return count
 
 
-def load_file(store: ox.Store, path: Path, *, bulk: bool = False, limits: Limits | None = None) -> SourceFile:
+def load_file(
+    store: ox.Store, path: Path, *, bulk: bool = False, limits: Limits | None = None, stoppable: bool = True
+) -> SourceFile:
     """Load one file into its own named graph of ``store`` (transactionally unless ``bulk``), and
     its triples into the default graph (see :func:`merge_graphs`).
 
-    Ctrl-C stops the load within a fraction of a second (:func:`~coprodkg.worker.run_stoppable`).
+    Ctrl-C stops the load within a fraction of a second (:func:`~coprodkg.worker.run_stoppable`);
+    ``stoppable=False`` is for a caller that already runs it in a stoppable worker.
     """
     graph = ox.NamedNode(file_graph(path))
     fmt = _format(path)
@@ -351,7 +359,7 @@ def load_file(store: ox.Store, path: Path, *, bulk: bool = False, limits: Limits
             store.remove_graph(graph)  # what a bulk load wrote before it stopped
             store.extend(_slow_quads(path, graph, limits))
 
-    _guarded(path, work, limits)
+    _guarded(path, work, limits, stoppable)
     if fmt.supports_datasets:  # JSON-LD keeps its own named graphs too
         written.extend(set(store.named_graphs()) - others - set(written))
     merge_graphs(store, written, bulk=bulk)
@@ -412,12 +420,19 @@ def count_graph(store: ox.Store, graph: ox.NamedNode) -> int:
 def load_files(
     store: ox.Store, paths: Sequence[Path], *, bulk: bool = False, progress: Progress | None = None
 ) -> list[SourceFile]:
-    """Load several files, reporting progress after each."""
-    loaded = []
-    for done, path in enumerate(paths, start=1):
-        if progress is not None:
-            progress(done - 1, len(paths), path)
-        loaded.append(load_file(store, path, bulk=bulk))
-        if progress is not None:
-            progress(done, len(paths), path)
-    return loaded
+    """Load several files, reporting progress after each.
+
+    All of them load in one stoppable worker thread: a thread per file cost 0.3-0.5 s of the 2.4 s
+    load of a 300-study map (316 files)."""
+
+    def every() -> list[SourceFile]:
+        loaded = []
+        for done, path in enumerate(paths, start=1):
+            if progress is not None:
+                progress(done - 1, len(paths), path)
+            loaded.append(load_file(store, path, bulk=bulk, stoppable=False))
+            if progress is not None:
+                progress(done, len(paths), path)
+        return loaded
+
+    return run_stoppable(every, what="loading the files")
