@@ -87,9 +87,6 @@ _PROJECTED: set[int] = set()
 Row = tuple[str | None, ...]
 
 
-_rows = text_rows  # rows as text, never rdflib terms: most of the time on a 100-study map
-
-
 def _value(text: str, datatype: str | None) -> str | int | float | bool:
     """A literal as the Python value a node attribute holds (numbers and booleans typed)."""
     try:
@@ -107,7 +104,7 @@ def _value(text: str, datatype: str | None) -> str | int | float | bool:
 def _kinds(engine: Engine) -> dict[str, str]:
     """Resource IRI -> kind."""
     values = " ".join(f"({c} {i})" for i, (kind, classes) in enumerate(KINDS.items()) for c in classes)
-    rows = _rows(
+    rows = text_rows(
         engine,
         f"SELECT ?x (MIN(?rank) AS ?r) WHERE {{ VALUES (?root ?rank) {{ {values} }} "
         "?x a ?t . ?t rdfs:subClassOf* ?root . FILTER(isIRI(?x)) } GROUP BY ?x",
@@ -118,7 +115,7 @@ def _kinds(engine: Engine) -> dict[str, str]:
 
 def _literals(engine: Engine, nodes: dict[str, dict[str, Any]]) -> dict[str, dict[str, str]]:
     """Fill each node's literal attributes; return every resource's first label and code by property."""
-    rows = _rows(
+    rows = text_rows(
         engine, "SELECT ?x ?p ?v (DATATYPE(?v) AS ?d) WHERE { ?x ?p ?v . FILTER(isIRI(?x) && isLiteral(?v)) }"
     )
     names: dict[str, dict[str, str]] = {}
@@ -157,7 +154,7 @@ def _source_label(iri: str, names: dict[str, str]) -> str:
 def _status_and_sources(engine: Engine, sources: dict[str, str]) -> dict[str, tuple[str, set[str]]]:
     """Resource (or the triple of a claim, joined by spaces) -> its status code and source labels."""
     found: dict[str, tuple[str, set[str]]] = {}
-    rows = _rows(
+    rows = text_rows(
         engine,
         "SELECT ?x ?n ?src WHERE { { ?x cpk:status/skos:notation ?n } UNION { ?x prov:wasDerivedFrom ?src } }",
     )
@@ -263,7 +260,7 @@ def _make(engine: Engine, provenance: bool) -> nx.MultiDiGraph:
     graph.add_nodes_from(nodes.items())
     claims: dict[tuple[str, str, str], tuple[str, set[str]]] = {}
     strengths: dict[tuple[str, str, str], str] = {}
-    rows = _rows(
+    rows = text_rows(
         engine,
         "SELECT ?c ?s ?p ?o ?m WHERE { ?c rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . "
         "OPTIONAL { ?c cpk:matchStrength/skos:notation ?m } }",
@@ -280,7 +277,7 @@ def _make(engine: Engine, provenance: bool) -> nx.MultiDiGraph:
             strengths.setdefault((s, p, o), strength)
     left_out = ["rdf:type", "rdf:subject", "rdf:predicate", "rdf:object", "cpk:status"]
     left_out += [] if provenance else ["prov:wasDerivedFrom"]
-    rows = _rows(
+    rows = text_rows(
         engine,
         "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o . "
         f"FILTER(isIRI(?s) && isIRI(?o) && ?p NOT IN ({', '.join(left_out)})) }}",
